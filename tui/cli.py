@@ -1,0 +1,95 @@
+"""The `farmdash` command: the dashboard, `--demo` on the simulated farm, and `farmdash sim`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from api import LIVE_ENDPOINT, TEST_ENDPOINT, __version__
+
+DESCRIPTION = """\
+farmdash: a live terminal dashboard for 3D-print farms on the 3DPrinterOS cloud.
+
+  farmdash --demo              try it on a simulated farm (no account, no network)
+  farmdash                     the live cloud; credentials from FARMDASH_USERNAME and
+                               FARMDASH_PASSWORD, a saved session, or the login screen
+  farmdash sim --port 8800     serve the simulated cloud for other tools
+"""
+
+EPILOG = """\
+keys: arrows/hjkl move  enter open  p pause  u resume  c cancel  t tray clear
+      x start queued  v table view  / filter  w workgroup  s sort  +/- refresh  ? help  q quit
+A password is never read from the command line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="farmdash", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"farmdash {__version__}")
+    parser.add_argument("--demo", action="store_true", help="run on a simulated farm started in the background")
+    parser.add_argument("--endpoint", metavar="URL", help=f"cloud URL (default {LIVE_ENDPOINT})")
+    parser.add_argument("--test-cloud", action="store_true", help=f"use the test cloud ({TEST_ENDPOINT})")
+    parser.add_argument("--refresh", type=float, metavar="SECONDS", help="poll interval (default 3)")
+    parser.add_argument("--printers", type=int, default=36, metavar="N", help="printers on the demo farm (default 36)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the demo farm (default 7)")
+    sub = parser.add_subparsers(dest="command")
+    sim = sub.add_parser("sim", help="serve the simulated cloud until Ctrl+C", description="Serve the simulated 3DPrinterOS cloud.")
+    sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    sim.add_argument("--port", type=int, default=8800)
+    sim.add_argument("--printers", type=int, default=40, help="generate a farm of N printers (default 40)")
+    sim.add_argument("--seed", type=int, default=7)
+    sim.add_argument("--speed", type=float, default=1.0, help="virtual clock speed (default 1 = real time)")
+    sim.add_argument("--farm", metavar="FILE.toml", help="describe the farm in a TOML file instead of generating it")
+    sim.add_argument("--session-idle", type=float, default=3600.0, metavar="SECONDS", help="idle time before a session expires")
+    sim.add_argument("--failure-rate", type=float, default=0.02, help="job failures per printing hour")
+    sim.add_argument("--offline-rate", type=float, default=0.01, help="drops offline per printer hour")
+    sim.add_argument("--no-tray-enforcement", action="store_true", help="let printers start with the build tray not clear")
+    sim.add_argument("--latency-ms", type=float, default=0.0, help="fault: added latency per request")
+    sim.add_argument("--error-rate", type=float, default=0.0, help="fault: share of requests answered with a 500")
+    sim.add_argument("--drop-rate", type=float, default=0.0, help="fault: share of connections dropped")
+    return parser
+
+
+def run_sim(args: argparse.Namespace) -> int:
+    from api.sim import DEMO_PASSWORD, DEMO_USERNAME, FarmSettings, Faults, SimClock, generate_farm, load_farm_file, serve_forever
+
+    settings = FarmSettings(
+        seed=args.seed, session_idle_seconds=args.session_idle, failure_rate_per_hour=args.failure_rate,
+        offline_rate_per_hour=args.offline_rate, enforce_build_tray=not args.no_tray_enforcement,
+    )
+    clock = SimClock(speed=args.speed)
+    try:
+        if args.farm:
+            farm = load_farm_file(args.farm, clock=clock, settings=settings)
+        else:
+            farm = generate_farm(args.printers, seed=args.seed, clock=clock, settings=settings)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"farmdash sim: cannot build the farm: {exc}", file=sys.stderr)
+        return 2
+    faults = Faults(latency_ms=args.latency_ms, error_500_rate=args.error_rate, drop_rate=args.drop_rate)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Simulated 3DPrinterOS cloud: {len(farm.printers)} printers, seed {args.seed}, speed {args.speed}x")
+    print(f"  base URL:   http://{host}:{args.port}   (API calls and a /sim/ control route)")
+    print(f"  demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
+    print("  Ctrl+C stops it.", flush=True)
+    try:
+        serve_forever(farm, host=args.host, port=args.port, faults=faults)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "sim":
+        return run_sim(args)
+    from .launch import launch
+
+    return launch(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
