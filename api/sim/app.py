@@ -398,11 +398,16 @@ def job_json(farm: Farm, job: Job) -> dict[str, Any]:
     }
 
 
-def parse_prev_time(value: str | None) -> datetime | None:
-    """0 or nothing: all jobs. Else our own token (a Unix time) or a cloud datetime."""
+def parse_prev_time(value: str | None) -> datetime | int | None:
+    """0 or nothing: all jobs. Our own token `time#change`: the change number. Else a Unix time or a datetime."""
     if value is None or value.strip() in ("", "0"):
         return None
     text = value.strip()
+    if "#" in text:
+        try:
+            return int(text.rsplit("#", 1)[1])
+        except ValueError:
+            raise SimError("Parameter prev_time is not a token this cloud gave", 400) from None
     try:
         return datetime.fromtimestamp(float(text), tz=UTC)
     except (ValueError, OverflowError, OSError):
@@ -428,7 +433,9 @@ def _printer_jobs(farm: Farm, p: Params, user: User | None) -> Any:
     if p.bool("is_actual", False):
         window = timedelta(hours=farm.settings.ended_window_hours)
         jobs = [j for j in jobs if JobStatus.from_id(j.status_id).is_active or (j.ended and now - j.ended <= window)]
-    if since is not None:
+    if isinstance(since, int):
+        jobs = [j for j in jobs if j.seq > since]
+    elif since is not None:
         jobs = [j for j in jobs if j.updated >= since]
     jobs.sort(key=lambda j: j.id, reverse=True)
     return [job_json(farm, j) for j in jobs[offset: offset + limit]]
@@ -570,7 +577,8 @@ def _create_user(farm: Farm, p: Params, user: User | None) -> Any:
     new = User(farm.next_id("user"), email, "", p.text("firstname", "") or "", p.text("lastname", "") or "", access_role=role or 0,
                company=p.text("company", "") or "")
     farm.users[new.id] = new
-    farm.projects[farm.next_id("project")] = Project(farm._ids["project"], new.id, "Default", "#2e86de")
+    project_id = farm.next_id("project")
+    farm.projects[project_id] = Project(project_id, new.id, "Default", "#2e86de")
     return {}
 
 
@@ -799,7 +807,7 @@ def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None
             return JSONResponse({"success": True, "result": payload})
         body: dict[str, Any] = {"result": True, "message": payload}
         if call == "get_printer_jobs":
-            body["time"] = f"{farm.now().timestamp():.3f}"
+            body["time"] = farm.change_token()
         return JSONResponse(body)
 
     async def sim_faults(request: Request) -> Response:

@@ -7,6 +7,7 @@ Every method that the API reaches raises `SimError` with the doc's kind of messa
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import secrets
@@ -149,6 +150,14 @@ class Job:
     notes: str | None = None
     started_by: int | None = None
     cancel_reason: str = ""
+    seq: int = 0
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # Every change of `updated` takes a new change number: the `prev_time` token counts these,
+        # so two changes within one (frozen) second are never confused.
+        object.__setattr__(self, name, value)
+        if name == "updated":
+            object.__setattr__(self, "seq", next(_CHANGES))
 
 
 @dataclass
@@ -176,6 +185,8 @@ class Session:
     last_seen: datetime
     gdpr_needed: bool = False
 
+
+_CHANGES = itertools.count(1)
 
 ACTIVE_JOB_STATES = {"printing", "paused", "downloading"}
 
@@ -213,6 +224,11 @@ class Farm:
 
     def now(self) -> datetime:
         return self.sim_time
+
+    def change_token(self) -> str:
+        """The `time` a `get_printer_jobs` answer carries: the farm's time and its last change number."""
+        last = max((job.seq for job in self.jobs.values()), default=0)
+        return f"{self.now().timestamp():.3f}#{last}"
 
     def advance(self) -> None:
         """Catch the farm up with the clock, in whole ticks (the remainder waits for the next look)."""

@@ -129,7 +129,7 @@ def _history(farm: Farm, printer: Printer, files: list[File], users: list[User],
             break
 
 
-def _initial_state(farm: Farm, printer: Printer, state: str, files: list[File], users: list[User]) -> None:
+def _initial_state(farm: Farm, printer: Printer, state: str, files: list[File], users: list[User], *, extra_queue: bool = True) -> None:
     rng = farm.rng
     now = farm.now()
     ptype = farm.printer_types[printer.type_id]
@@ -154,7 +154,7 @@ def _initial_state(farm: Farm, printer: Printer, state: str, files: list[File], 
     elif state == "notconnected":
         farm._go_offline(printer, now)
         printer.state_before_offline = "ready"
-    if rng.random() < 0.3 and state != "notconnected":
+    if extra_queue and rng.random() < 0.3 and state != "notconnected":
         for _ in range(rng.randint(1, 3)):
             farm._new_job(printer, rng.choice(files), rng.choice(users), now - timedelta(minutes=rng.uniform(1, 240)), autostart=rng.random() < 0.5)
 
@@ -195,7 +195,11 @@ def generate_farm(printers: int = 24, *, seed: int = 7, clock: SimClock | None =
 
 def load_farm_file(path: str | Path, *, clock: SimClock | None = None, settings: FarmSettings | None = None) -> Farm:
     """A real lab described in TOML: `[[printers]]`, `[[users]]`, `[[workgroups]]`, `[[files]]`."""
-    data: dict[str, Any] = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return farm_from_dict(tomllib.loads(Path(path).read_text(encoding="utf-8")), clock=clock, settings=settings)
+
+
+def farm_from_dict(data: dict[str, Any], *, clock: SimClock | None = None, settings: FarmSettings | None = None) -> Farm:
+    """The farm a farm file describes (see `load_farm_file`)."""
     farm = Farm(clock, settings or FarmSettings())
     farm.org_name = data.get("organization", farm.org_name)
     for type_id, desc, short, extruders, bed, volume, diameter, _stem in PRINTER_TYPES:
@@ -205,7 +209,8 @@ def load_farm_file(path: str | Path, *, clock: SimClock | None = None, settings:
         user = User(farm.next_id("user", 100), entry["email"], entry.get("password", DEMO_PASSWORD),
                     entry.get("firstname", ""), entry.get("lastname", ""), access_role=1 if entry.get("admin") else 0)
         farm.users[user.id] = user
-        farm.projects[farm.next_id("project")] = Project(farm._ids["project"], user.id, "Default", "#2e86de")
+        project_id = farm.next_id("project")
+        farm.projects[project_id] = Project(project_id, user.id, "Default", "#2e86de")
     by_email = {u.email: u for u in farm.users.values()}
     wg_by_name: dict[str, int] = {}
     for entry in data.get("workgroups", []):
@@ -228,5 +233,7 @@ def load_farm_file(path: str | Path, *, clock: SimClock | None = None, settings:
         ptype = type_by_name.get(str(entry.get("type", "")).lower()) or farm.printer_types[81]
         wgs = [wg_by_name[n] for n in entry.get("workgroups", []) if n in wg_by_name]
         printer = _printer(farm, entry["name"], ptype, wgs)
-        _initial_state(farm, printer, entry.get("state", "ready"), files, list(farm.users.values()))
+        _initial_state(farm, printer, entry.get("state", "ready"), files, list(farm.users.values()), extra_queue=False)
+        for _ in range(int(entry.get("queued", 0))):
+            farm._new_job(printer, files[0], owner, farm.now(), autostart=bool(entry.get("autostart", False)))
     return farm

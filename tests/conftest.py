@@ -1,0 +1,79 @@
+"""Shared fixtures: one simulated cloud on a loopback port per test session, a fresh farm per test.
+
+Farms have a fixed seed and a frozen clock: a test moves time with `farm.step(seconds)`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from api import PrinterOSClient
+from api.sim import DEMO_PASSWORD, DEMO_USERNAME, FarmSettings, SimClock, SimServer, generate_farm
+from api.sim.generate import farm_from_dict
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+LAB = {
+    "organization": "Test Lab",
+    "users": [
+        {"email": DEMO_USERNAME, "password": DEMO_PASSWORD, "admin": True},
+        {"email": "member@example.com", "password": "pw", "firstname": "Mem", "lastname": "Ber"},
+        {"email": "queuer@example.com", "password": "pw"},
+    ],
+    "workgroups": [
+        {"name": "Printers", "rights": 2, "members": ["member@example.com"]},
+        {"name": "Queue only", "rights": 3, "members": ["queuer@example.com"]},
+    ],
+    "files": [{"name": "cube.gcode", "minutes": 10, "grams": 5}],
+    "printers": [
+        {"name": "Ready-1", "type": "Prusa i3 MK4", "workgroups": ["Printers", "Queue only"], "state": "ready"},
+        {"name": "Ready-2", "type": "Ultimaker S5", "workgroups": ["Printers"], "state": "ready"},
+        {"name": "Hidden-3", "type": "MakerBot Replicator 2", "state": "ready"},
+    ],
+}
+
+
+@pytest.fixture(scope="session")
+def sim_server():
+    settings = FarmSettings.quiet()
+    with SimServer(generate_farm(4, seed=1, clock=SimClock.frozen_at(), settings=settings)) as server:
+        yield server
+
+
+@pytest.fixture
+def lab(sim_server):
+    """A small lab with known printers, all ready, and no random events."""
+    farm = farm_from_dict(LAB, clock=SimClock.frozen_at(), settings=FarmSettings.quiet())
+    sim_server.farm = farm
+    sim_server.faults.clear()
+    return farm
+
+
+@pytest.fixture
+def demo_farm(sim_server):
+    """The generated demo farm (seed 7), frozen."""
+    farm = generate_farm(24, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7))
+    sim_server.farm = farm
+    sim_server.faults.clear()
+    return farm
+
+
+@pytest.fixture
+async def admin(sim_server, lab):
+    async with PrinterOSClient(sim_server.base_url) as client:
+        await client.login(DEMO_USERNAME, DEMO_PASSWORD)
+        yield client
+
+
+async def login(sim_server, email: str, password: str = "pw") -> PrinterOSClient:
+    client = PrinterOSClient(sim_server.base_url)
+    await client.login(email, password)
+    return client
+
+
+def printer_id(farm, name: str) -> int:
+    return next(p.id for p in farm.printers.values() if p.name == name)
