@@ -233,6 +233,22 @@ class PrinterOSClient:
             where = ".".join(str(part) for part in first["loc"]) or "answer"
             raise ApiError(f"the cloud sent an answer farmdash cannot read ({where}: {first['msg']})", call=call) from None
 
+    # --- images on blob storage (the doc gives the URLs; nothing is fetched here) ------------------
+
+    def _blob_base(self) -> str:
+        from .calls import TEST_ENDPOINT
+
+        if self.base_url.rstrip("/") == TEST_ENDPOINT:
+            return "https://acornstorage.blob.core.windows.net"
+        return "https://live3dprinteros.blob.core.windows.net"
+
+    def preview_url(self, job: m.JobInfo) -> str | None:
+        """The job's preview image (render), or None when the cloud named none."""
+        return f"{self._blob_base()}/render/{job.picture}" if job.picture else None
+
+    def gif_url(self, job: m.JobInfo) -> str | None:
+        return f"{self._blob_base()}/gif/{job.gif_image}" if job.gif_image else None
+
     # --- 1-3: sessions --------------------------------------------------------------------------
 
     async def login(self, username: str, password: str) -> m.LoginResult:

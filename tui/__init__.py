@@ -1,0 +1,1 @@
+"""farmdash's terminal dashboard (Textual). Talks to the cloud only through `api`."""

@@ -1,0 +1,138 @@
+"""How values look on screen: temperatures, durations, clock times, state words.
+
+Every state has a glyph and a word as well as a colour: over SSH in `TERM=screen` there may be
+16 colours or none, and a state must read the same without them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.text import Text
+
+from api import JobStatus, PrinterState
+
+# glyph, word, colour (a 16-colour name, so it survives any terminal)
+STATE_LOOK: dict[PrinterState, tuple[str, str, str]] = {
+    PrinterState.READY: ("○", "READY", "green"),
+    PrinterState.PRINTING: ("▶", "PRINTING", "cyan"),
+    PrinterState.DOWNLOADING: ("↓", "DOWNLOADING", "cyan"),
+    PrinterState.PAUSED: ("‖", "PAUSED", "yellow"),
+    PrinterState.BED_NOT_CLEAR: ("!", "BED NOT CLEAR", "magenta"),
+    PrinterState.ERROR: ("!", "ERROR", "red"),
+    PrinterState.OFFLINE: ("×", "OFFLINE", "bright_black"),
+    PrinterState.CONNECTING: ("…", "CONNECTING", "blue"),
+    PrinterState.LOCAL_MODE: ("L", "LOCAL MODE", "blue"),
+    PrinterState.VIRTUAL: ("V", "VIRTUAL", "blue"),
+    PrinterState.UNKNOWN: ("?", "UNKNOWN", "white"),
+}
+
+# The order `s` sorts states in: what needs a person first.
+STATE_RANK = {
+    PrinterState.ERROR: 0, PrinterState.BED_NOT_CLEAR: 1, PrinterState.PAUSED: 2, PrinterState.OFFLINE: 3,
+    PrinterState.PRINTING: 4, PrinterState.DOWNLOADING: 5, PrinterState.CONNECTING: 6, PrinterState.READY: 7,
+    PrinterState.LOCAL_MODE: 8, PrinterState.VIRTUAL: 9, PrinterState.UNKNOWN: 10,
+}
+
+SHORT_STATE = {
+    PrinterState.READY: "ready", PrinterState.PRINTING: "printing", PrinterState.DOWNLOADING: "downloading",
+    PrinterState.PAUSED: "paused", PrinterState.BED_NOT_CLEAR: "bed not clear", PrinterState.ERROR: "error",
+    PrinterState.OFFLINE: "offline", PrinterState.CONNECTING: "connecting", PrinterState.LOCAL_MODE: "local",
+    PrinterState.VIRTUAL: "virtual", PrinterState.UNKNOWN: "other",
+}
+
+JOB_LOOK: dict[JobStatus, tuple[str, str]] = {
+    JobStatus.QUEUED: ("◦ queued", "blue"),
+    JobStatus.PRINTING: ("▶ printing", "cyan"),
+    JobStatus.FINISHED: ("✓ finished", "green"),
+    JobStatus.FAILED: ("! failed", "red"),
+    JobStatus.ABORTED: ("× aborted", "yellow"),
+    JobStatus.UNKNOWN: ("? unknown", "white"),
+}
+
+
+def state_word(state: PrinterState, raw: str) -> str:
+    """The state's word; an unknown state shows what the cloud sent."""
+    if state is PrinterState.UNKNOWN and raw:
+        return raw.upper()[:20]
+    return STATE_LOOK[state][1]
+
+
+def temp(actual: float | None, target: float | None) -> str:
+    """`215/215°`, `22°` when not heating, `—` when unknown."""
+    if actual is None:
+        return "—"
+    if target:
+        return f"{actual:.0f}/{target:.0f}°"
+    return f"{actual:.0f}°"
+
+
+def duration(seconds: float | int | None) -> str:
+    if seconds is None or seconds < 0:
+        return "—"
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
+def clock_time(moment: datetime | None, *, seconds: bool = False) -> str:
+    """Local wall-clock time of a moment (the cloud sends UTC)."""
+    if moment is None:
+        return "—"
+    return moment.astimezone().strftime("%H:%M:%S" if seconds else "%H:%M")
+
+
+def finish_label(eta: datetime | None, now: datetime) -> str:
+    """`14:32`, or `Tue 14:32` when it ends on another day."""
+    if eta is None:
+        return ""
+    local_eta, local_now = eta.astimezone(), now.astimezone()
+    if local_eta.date() != local_now.date():
+        return local_eta.strftime("%a %H:%M")
+    return local_eta.strftime("%H:%M")
+
+
+def date_time(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def progress_bar(percent: float, width: int) -> Text:
+    """A bar in eighths of a cell, readable in any terminal with Unicode."""
+    width = max(0, width)
+    filled = percent / 100 * width
+    whole = int(filled)
+    eighths = int((filled - whole) * 8)
+    partial = " ▏▎▍▌▋▊▉"[eighths] if whole < width and eighths else ""
+    bar = Text("█" * whole + partial, style="cyan")
+    bar.append("░" * (width - whole - len(partial)), style="bright_black")
+    return bar
+
+
+def grams(weight: float | None) -> str:
+    return "—" if weight is None else f"{weight:.1f} g"
+
+
+def size(nbytes: int | None) -> str:
+    if nbytes is None:
+        return "—"
+    value = float(nbytes)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{nbytes} B"
+
+
+def eta_from(percent: float, printing_duration: int | None, now: datetime) -> datetime | None:
+    """Finish time: what is left of the estimated duration, from now."""
+    if not printing_duration or percent >= 100:
+        return None
+    left = printing_duration * (100 - max(0.0, percent)) / 100
+    return now + timedelta(seconds=left)

@@ -1,0 +1,41 @@
+"""Every binding of the screen below and of the app, from the same lists the footer uses."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from ..commands import screen_bindings
+
+MOVEMENT = [("↑↓←→ / h j k l", "Move the selection"), ("PgUp / PgDn, Home / End", "Move by a page, to either end"),
+            ("Ctrl+P", "Command palette: every action by name")]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help-close")]
+
+    def __init__(self, below: Screen) -> None:
+        super().__init__()
+        self.below = below
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for binding, _node in screen_bindings(self.below):
+            key = binding.key_display or binding.key.split(",")[0]
+            table.add_row(Text(key), Text(binding.description))
+        for key, description in MOVEMENT:
+            table.add_row(Text(key), Text(description))
+        with VerticalScroll(id="help-box"):
+            yield Static(Text(f"Keys: {self.below.sub_title or self.below.title or 'farmdash'}", style="bold"), id="help-title")
+            yield Static(table)
+            yield Static(Text("escape closes", style="dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

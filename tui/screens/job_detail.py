@@ -1,0 +1,160 @@
+"""Everything the cloud knows of one job, for a person, and the file's slicer settings on demand."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Collapsible, Footer, Static
+
+from api import AuthError, JobInfo, PrinterOSError, SlicerSettings
+
+from ..formatting import JOB_LOOK, date_time, duration, grams, size
+from ..safe import text
+from ..widgets.printer_header import PrinterHeader
+
+
+def yes_no(value: bool | None) -> str:
+    return "—" if value is None else ("yes" if value else "no")
+
+
+def money(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def job_table(job: JobInfo, printer_name: str, preview: str | None) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    label, colour = JOB_LOOK[job.status]
+    table.add_row("Status", Text(label, style=colour))
+    table.add_row("File", text(job.filename).append(f"  ({size(job.file_size)})", style="dim"))
+    table.add_row("Owner", text(job.email))
+    table.add_row("Created", date_time(job.datetime))
+    table.add_row("Printer", text(printer_name).append(f"  #{job.printer_id}", style="dim"))
+    table.add_row("Estimated time", duration(job.printing_duration))
+    table.add_row("Printed for", duration(job.print_time) if job.print_time else "—")
+    material = job.material_type or "—"
+    table.add_row("Material", text(f"{material} · {grams(job.weight)}"))
+    layer = f"{job.layer_height:g} mm" if job.layer_height else "—"
+    table.add_row("Layer height", layer)
+    if job.extruders:
+        nozzles = ", ".join(f"{key} {value}°" for key, value in job.extruders.items() if isinstance(value, (int, float)) and value)
+        table.add_row("Nozzle", text(nozzles or "—"))
+    if job.heated_bed is False:
+        table.add_row("Bed", "not heated")
+    else:
+        table.add_row("Bed", f"{job.heated_bed_temperature:.0f}°" if job.heated_bed_temperature else "—")
+    table.add_row("Supports / raft", f"{yes_no(job.supports)} / {yes_no(job.raft)}")
+    table.add_row("Cost", f"file {money(job.file_cost)} · job {money(job.cost)}")
+    table.add_row("Notes", text(job.notes or "—"))
+    if job.color_numbers:
+        table.add_row("Colours", str(job.color_numbers))
+    if preview:
+        table.add_row("Preview", text(preview, "dim"))
+    return table
+
+
+def slicer_table(settings: SlicerSettings) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="cyan", no_wrap=True)
+    table.add_column()
+    for key, value in settings.as_pairs():
+        shown = value if len(value) <= 200 else value[:200] + "…"
+        table.add_row(text(key), text(shown.replace("\n", " ⏎ ")))
+    return table
+
+
+class JobDetailScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("p", "act('pause')", "Pause", id="pause"),
+        Binding("u", "act('resume')", "Resume", id="resume"),
+        Binding("c", "act('cancel')", "Cancel", id="cancel"),
+        Binding("t", "act('tray')", "Tray clear", id="tray-clear"),
+        Binding("x", "act('start')", "Start job", id="start"),
+        Binding("e", "toggle_slicer", "Slicer settings", id="slicer"),
+    ]
+
+    def __init__(self, job_id: int, printer_id: int) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.printer_id = printer_id
+        self.job: JobInfo | None = None
+        self.slicer: SlicerSettings | None = None
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield PrinterHeader(id="printer-header")
+        with VerticalScroll(id="job-body"):
+            yield Static(Text(f"Job {self.job_id}", style="bold"), id="job-title")
+            yield Static(Text("Loading…", style="dim"), id="job-info")
+            with Collapsible(title="Slicer settings (e)", collapsed=True, id="slicer-box"):
+                yield Static(Text("Loading…", style="dim"), id="slicer")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Job {self.job_id}"
+        self.app.printers_changed.subscribe(self, self._printer_changed)
+        self.app.jobs_changed.subscribe(self, lambda pid: pid == self.printer_id and self.load_job())
+        self._printer_changed(None)
+        self.query_one("#job-body").focus()
+        self.load_job()
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+
+    def _printer_changed(self, _: object) -> None:
+        store = self.app.store
+        printer = store.printers.get(self.printer_id)
+        self.query_one(PrinterHeader).show(store.view(printer, self.app.clock()) if printer else None, self.app.clock(),
+                                           stale=store.problem if store.stale_since else None)
+
+    @work(exclusive=True, group="job-detail", exit_on_error=False)
+    async def load_job(self) -> None:
+        client = self.app.client
+        info = self.query_one("#job-info", Static)
+        try:
+            job = await client.get_job_info(self.job_id)
+        except AuthError as exc:
+            self.app.session_lost(exc.message)
+            return
+        except PrinterOSError as exc:
+            info.update(Text(f"▲ Cannot load this job: {exc}", style="bold red"))
+            self._schedule()
+            return
+        self.job = job
+        printer = self.app.store.printers.get(job.printer_id or self.printer_id)
+        title = Text(f"Job {job.id} · ", style="bold")
+        title.append_text(text(job.filename, "bold"))
+        self.query_one("#job-title", Static).update(title)
+        info.update(job_table(job, printer.name if printer else "?", client.preview_url(job)))
+        if self.slicer is None and job.file_id:
+            try:
+                self.slicer = await client.get_slicer_settings_for_gcode(job.file_id)
+                self.query_one("#slicer", Static).update(slicer_table(self.slicer))
+            except PrinterOSError as exc:
+                self.query_one("#slicer", Static).update(text(f"No slicer settings: {exc.message}", "dim"))
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self.is_mounted:
+            self._timer = self.set_timer(self.app.refresh_seconds, self.load_job)
+
+    def action_toggle_slicer(self) -> None:
+        box = self.query_one(Collapsible)
+        box.collapsed = not box.collapsed
+
+    def action_act(self, kind: str) -> None:
+        if kind == "tray":
+            self.app.request_action(kind, self.printer_id)
+            return
+        if self.job is None:
+            self.notify("The job is still loading.", severity="warning")
+            return
+        self.app.request_action(kind, self.printer_id, self.job.id, self.job.status)

@@ -1,0 +1,175 @@
+"""One printer's jobs: queued and printing first, then recently ended; kept live with `prev_time` deltas."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from api import AuthError, Job, JobStatus, PrinterOSError
+
+from ..formatting import JOB_LOOK, date_time
+from ..safe import text
+from ..widgets.printer_header import PrinterHeader
+
+PAGE = 50
+
+
+def job_order(job: Job) -> tuple[int, int]:
+    """Printing, then queued (oldest first, as they will run), then ended (newest first)."""
+    if job.status is JobStatus.PRINTING:
+        return (0, job.id)
+    if job.status is JobStatus.QUEUED:
+        return (1, job.id)
+    return (2, -job.id)
+
+
+def job_cells(job: Job) -> tuple[Text, ...]:
+    label, colour = JOB_LOOK[job.status]
+    return (Text(label, style=colour), Text(str(job.id)), text(job.filename), text(job.email, "dim"), Text(date_time(job.datetime)))
+
+
+class JobQueueScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("enter", "open_job", "Job details", id="open-job", show=False),
+        Binding("p", "act('pause')", "Pause", id="pause"),
+        Binding("u", "act('resume')", "Resume", id="resume"),
+        Binding("c", "act('cancel')", "Cancel", id="cancel"),
+        Binding("t", "act('tray')", "Tray clear", id="tray-clear"),
+        Binding("x", "act('start')", "Start job", id="start"),
+        Binding("r", "reload", "Reload", id="reload", show=False),
+    ]
+
+    def __init__(self, printer_id: int) -> None:
+        super().__init__()
+        self.printer_id = printer_id
+        self.jobs: dict[int, Job] = {}
+        self.token: object = None
+        self.problem: str | None = None
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield PrinterHeader(id="printer-header")
+        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield Static(id="jobs-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Status", width=11, key="status")
+        table.add_column("Job", width=7, key="id")
+        table.add_column("File", width=32, key="file")
+        table.add_column("Owner", width=26, key="owner")
+        table.add_column("Created", width=16, key="created")
+        printer = self.app.store.printers.get(self.printer_id)
+        self.sub_title = printer.name if printer else str(self.printer_id)
+        self.app.printers_changed.subscribe(self, self._printer_changed)
+        self.app.jobs_changed.subscribe(self, self._jobs_changed)
+        self._printer_changed(None)
+        table.focus()
+        self.poll_jobs()
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+
+    def _printer_changed(self, _: object) -> None:
+        store = self.app.store
+        printer = store.printers.get(self.printer_id)
+        view = store.view(printer, self.app.clock()) if printer else None
+        stale = store.problem if store.stale_since else None
+        self.query_one(PrinterHeader).show(view, self.app.clock(), stale=stale)
+
+    def _jobs_changed(self, printer_id: int) -> None:
+        if printer_id == self.printer_id:
+            self.poll_jobs()
+
+    # --- polling ------------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="jobs-poll", exit_on_error=False)
+    async def poll_jobs(self) -> None:
+        client = self.app.client
+        try:
+            if self.token is None:
+                page = await client.get_printer_jobs(self.printer_id, prev_time=0, limit=PAGE)
+                self.jobs = {job.id: job for job in page}
+            else:
+                page = await client.get_printer_jobs(self.printer_id, prev_time=self.token, limit=PAGE)
+                for job in page:
+                    self.jobs[job.id] = job
+            self.token = page.time if page.time is not None else None
+            self.problem = None
+        except AuthError as exc:
+            self.app.session_lost(exc.message)
+            return
+        except PrinterOSError as exc:
+            self.problem = str(exc)
+        finally:
+            if self.is_mounted:
+                self._timer = self.set_timer(self.app.refresh_seconds, self.poll_jobs)
+        self.show_jobs()
+
+    def show_jobs(self) -> None:
+        table = self.query_one(DataTable)
+        ordered = sorted(self.jobs.values(), key=job_order)
+        current_keys = [row.value for row in table.ordered_rows]
+        wanted_keys = [str(job.id) for job in ordered]
+        with self.app.batch_update():
+            if current_keys == wanted_keys:
+                for job in ordered:
+                    key = str(job.id)
+                    for column, value in zip(("status", "id", "file", "owner", "created"), job_cells(job), strict=True):
+                        if table.get_cell(key, column) != value:
+                            table.update_cell(key, column, value)
+            else:
+                selected = current_keys[table.cursor_row] if current_keys and 0 <= table.cursor_row < len(current_keys) else None
+                table.clear()
+                for job in ordered:
+                    table.add_row(*job_cells(job), key=str(job.id))
+                if selected in wanted_keys:
+                    table.move_cursor(row=wanted_keys.index(selected), animate=False)
+        status = self.query_one("#jobs-status", Static)
+        active = sum(1 for job in ordered if job.status.is_active)
+        line = Text(f"{active} active, {len(ordered) - active} ended", style="dim")
+        if self.problem:
+            line = Text(f"▲ Job list not updated: {self.problem}", style="bold red")
+        elif not ordered:
+            line = Text("No jobs for this printer.", style="dim")
+        status.update(line)
+
+    def action_reload(self) -> None:
+        self.token = None
+        self.poll_jobs()
+
+    # --- selection and actions --------------------------------------------------------------------
+
+    @property
+    def selected_job(self) -> Job | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return self.jobs.get(int(key)) if key else None
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_job()
+
+    def action_open_job(self) -> None:
+        from .job_detail import JobDetailScreen
+
+        job = self.selected_job
+        if job is not None:
+            self.app.push_screen(JobDetailScreen(job.id, self.printer_id))
+
+    def action_act(self, kind: str) -> None:
+        job = self.selected_job
+        if kind == "tray" or job is None:
+            self.app.request_action(kind, self.printer_id)
+            return
+        self.app.request_action(kind, self.printer_id, job.id, job.status)

@@ -1,0 +1,163 @@
+"""The home screen: every printer at a glance, as cards or as a dense table."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from ..store import SORT_ORDER
+from ..widgets.printer_grid import PrinterGrid
+from ..widgets.printer_list import PrinterList
+from ..widgets.printer_table import PrinterTable
+from ..widgets.status_header import StatusHeader
+
+
+class PrinterGridScreen(Screen[None]):
+    TITLE = "Printers"
+
+    BINDINGS = [
+        Binding("p", "act('pause')", "Pause", id="pause"),
+        Binding("u", "act('resume')", "Resume", id="resume"),
+        Binding("c", "act('cancel')", "Cancel", id="cancel"),
+        Binding("t", "act('tray')", "Tray clear", id="tray-clear"),
+        Binding("x", "act('start')", "Start queued", id="start"),
+        Binding("v", "toggle_view", "Table/cards", id="toggle-view"),
+        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+        Binding("w", "pick_workgroup", "Workgroup", id="workgroup"),
+        Binding("s", "cycle_sort", "Sort", id="sort"),
+        Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
+    ]
+
+    table_view: reactive[bool] = reactive(False)
+    filter_text: reactive[str] = reactive("")
+    workgroup: reactive[int | None] = reactive(None)
+    sort_key: reactive[str] = reactive("name")
+
+    def compose(self) -> ComposeResult:
+        clock = self.app.clock
+        yield StatusHeader(id="status")
+        yield Input(placeholder="filter by name, type or state (enter keeps it, escape clears)", id="filter")
+        yield PrinterGrid(id="grid", clock=clock)
+        yield PrinterTable(id="table", clock=clock)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter").display = False
+        self.query_one(PrinterTable).display = False
+        self.app.printers_changed.subscribe(self, self._printers_changed)
+        self.query_one(PrinterGrid).focus()
+        self.refresh_views()
+
+    @property
+    def active_list(self) -> PrinterList:
+        return self.query_one(PrinterTable) if self.table_view else self.query_one(PrinterGrid)
+
+    def _printers_changed(self, _: object) -> None:
+        self.refresh_views()
+
+    def refresh_views(self) -> None:
+        app = self.app
+        store = app.store
+        views = store.views(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
+        self.active_list.set_items(views)
+        notes = [f"sort: {self.sort_key}"]
+        if self.workgroup is not None:
+            notes.insert(0, f"workgroup: {app.workgroups.get(self.workgroup, self.workgroup)}")
+        if self.filter_text:
+            notes.insert(0, f"filter: {self.filter_text!r}")
+        self.query_one(StatusHeader).show(
+            organization=app.organization, user=app.username, counts=store.counts(), total=len(store.printers),
+            shown=len(views), last_update=store.last_update, stale_since=store.stale_since, problem=store.problem,
+            refresh_seconds=app.refresh_seconds, view_note=" · ".join(notes),
+        )
+
+    # --- view ---------------------------------------------------------------------------------------
+
+    def watch_table_view(self, table: bool) -> None:
+        grid, rows = self.query_one(PrinterGrid), self.query_one(PrinterTable)
+        before = (rows if table else grid).selected
+        grid.display, rows.display = not table, table
+        self.refresh_views()
+        if before is not None:
+            self.active_list.select_printer(before.id)
+        self.active_list.focus()
+
+    def action_toggle_view(self) -> None:
+        before = self.active_list.selected
+        self.table_view = not self.table_view
+        if before is not None:
+            self.active_list.select_printer(before.id)
+
+    def action_cycle_sort(self) -> None:
+        self.sort_key = SORT_ORDER[(SORT_ORDER.index(self.sort_key) + 1) % len(SORT_ORDER)]
+
+    def watch_sort_key(self, key: str) -> None:
+        if self.is_mounted:
+            self.query_one(PrinterTable).set_sort(key)
+            self.refresh_views()
+
+    @on(PrinterTable.SortRequested)
+    def _sort_from_header(self, event: PrinterTable.SortRequested) -> None:
+        self.sort_key = event.key
+
+    # --- filter and workgroup -------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.filter_text
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = bool(self.filter_text)
+        self.active_list.focus()
+
+    def watch_filter_text(self, _: str) -> None:
+        if self.is_mounted:
+            self.refresh_views()
+
+    def watch_workgroup(self, _: int | None) -> None:
+        if self.is_mounted:
+            self.refresh_views()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        self.filter_text = ""
+        box.value = ""
+        box.display = False
+        self.active_list.focus()
+
+    def action_pick_workgroup(self) -> None:
+        from .workgroup_picker import WorkgroupPicker
+
+        if not self.app.workgroups:
+            self.notify("No workgroups: the cloud listed none for this account.", severity="warning")
+            return
+
+        def picked(choice: int | None | bool) -> None:
+            if choice is not False:
+                self.workgroup = choice  # type: ignore[assignment]
+
+        self.app.push_screen(WorkgroupPicker(self.app.workgroups, self.workgroup), picked)
+
+    # --- opening and acting ---------------------------------------------------------------------
+
+    @on(PrinterList.Opened)
+    def _open(self, event: PrinterList.Opened) -> None:
+        from .job_queue import JobQueueScreen
+
+        self.app.push_screen(JobQueueScreen(event.printer_id))
+
+    def action_act(self, kind: str) -> None:
+        selected = self.active_list.selected
+        self.app.request_action(kind, selected.id if selected else None)

@@ -1,0 +1,45 @@
+"""Pick one workgroup to show, or all of them."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from ..safe import text
+
+ALL = "all"
+
+
+class WorkgroupPicker(ModalScreen[int | None | bool]):
+    """Dismisses with a workgroup id, None for all, or False when nothing was picked."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close", id="workgroup-close")]
+
+    def __init__(self, workgroups: dict[int, str], current: int | None) -> None:
+        super().__init__()
+        self.workgroups = workgroups
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = [Option(text("All workgroups"), id=ALL)]
+        options += [Option(text(name), id=str(wg_id)) for wg_id, name in sorted(self.workgroups.items(), key=lambda kv: kv[1].casefold())]
+        with Vertical(id="workgroup-box"):
+            yield Label("Show printers of workgroup:")
+            yield OptionList(*options, id="workgroups")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        wanted = ALL if self.current is None else str(self.current)
+        options.highlighted = options.get_option_index(wanted) if wanted in {o.id for o in options.options} else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id
+        self.dismiss(None if option_id == ALL else int(option_id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

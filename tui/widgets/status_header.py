@@ -1,0 +1,86 @@
+"""The top lines: organisation and user, printers per state, and the connection's health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from api import PrinterState
+
+from ..formatting import STATE_LOOK, SHORT_STATE, clock_time
+
+COUNT_ORDER = [
+    PrinterState.PRINTING, PrinterState.PAUSED, PrinterState.BED_NOT_CLEAR, PrinterState.ERROR,
+    PrinterState.OFFLINE, PrinterState.READY, PrinterState.DOWNLOADING, PrinterState.CONNECTING,
+    PrinterState.LOCAL_MODE, PrinterState.VIRTUAL, PrinterState.UNKNOWN,
+]
+
+
+def health_text(last_update: datetime | None, stale_since: datetime | None, problem: str | None) -> Text:
+    if stale_since is not None or (problem and last_update is None):
+        text = Text(" ▲ STALE ", style=Style(color="red", reverse=True, bold=True))
+        since = f" since {clock_time(stale_since, seconds=True)}" if stale_since else " no data yet"
+        text.append(since, style=Style(color="red", bold=True))
+        return text
+    if last_update is None:
+        return Text("… connecting", style="yellow")
+    text = Text("● live", style=Style(color="green", bold=True))
+    text.append(f" {clock_time(last_update, seconds=True)}", style="dim")
+    return text
+
+
+class StatusHeader(Static):
+    DEFAULT_CSS = """
+    StatusHeader { height: 2; background: $panel; padding: 0 1; }
+    """
+
+    def show(
+        self,
+        *,
+        organization: str,
+        user: str,
+        counts: dict[PrinterState, int],
+        total: int,
+        shown: int,
+        last_update: datetime | None,
+        stale_since: datetime | None,
+        problem: str | None,
+        refresh_seconds: float,
+        view_note: str = "",
+    ) -> None:
+        width = max(20, self.size.width - 2 if self.size.width else 100)
+        top = Text()
+        top.append(organization or "3DPrinterOS", style="bold")
+        if user:
+            top.append(" · ")
+            top.append(user, style="dim")
+        health = health_text(last_update, stale_since, problem)
+        health.append(f" ⟳{refresh_seconds:g}s", style="dim")
+        top.truncate(max(1, width - health.cell_len - 1), overflow="ellipsis")
+        top.append(" " * max(1, width - top.cell_len - health.cell_len))
+        top.append_text(health)
+
+        bottom = Text()
+        if stale_since is not None and problem:
+            bottom.append(problem, style=Style(color="red"))
+            bottom.append("  (showing the last data)", style="dim")
+        else:
+            for state in COUNT_ORDER:
+                count = counts.get(state, 0)
+                if not count:
+                    continue
+                glyph, _, colour = STATE_LOOK[state]
+                style = Style(color=colour, bold=state.needs_person)
+                bottom.append(f"{glyph} {count} {SHORT_STATE[state]}", style=style)
+                bottom.append("  ")
+            summary = f"{shown}/{total} shown" if shown != total else f"{total} printers"
+            if view_note:
+                summary = f"{view_note} · {summary}"
+            bottom.rstrip()
+            bottom.append(" " * max(2, width - bottom.cell_len - len(summary)))
+            bottom.append(summary, style="dim")
+        bottom.truncate(width, overflow="ellipsis")
+        self.update(Text("\n").join([top, bottom]))
