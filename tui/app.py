@@ -134,27 +134,38 @@ class FarmDash(App[None]):
     async def connect(self) -> None:
         """Use the saved session if there is one; else log in from credentials; else ask."""
         if not self.client.has_session:
-            if not await self._login_from_credentials():
-                self.show_login()
+            outcome = await self._login_from_credentials()
+            if outcome == "unreachable":
+                return  # a retry is scheduled
+            if outcome != "ok":
+                self.show_login(outcome if outcome != "none" else "")
                 return
         await self._after_login()
 
-    async def _login_from_credentials(self) -> bool:
+    async def _login_from_credentials(self) -> str:
+        """"ok", "none" (no credentials), "unreachable" (retry later), or why the cloud refused."""
         if self.credentials is None:
-            return False
+            return "none"
         try:
             await self.client.login(self.credentials.username, self.credentials.password)
         except AuthError as exc:
-            self.notify(plain(f"Login as {self.credentials.username} failed: {exc.message}"), severity="error", timeout=10)
+            username = self.credentials.username
             self.credentials = None
-            return False
+            return plain(f"Login as {username} refused: {exc.message}")
         except PrinterOSError as exc:
-            self.store.mark_stale(plain(str(exc)), self.clock())
+            self._failures += 1
+            self.store.mark_stale(problem_text(exc), self.clock())
             self.printers_changed.publish(None)
-            self._schedule_poll(self._backoff())
-            return False
+            self._retry_connect(self._backoff())
+            return "unreachable"
+        self._failures = 0
         self._save_session()
-        return True
+        return "ok"
+
+    def _retry_connect(self, delay: float) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+        self._poll_timer = self.set_timer(delay, self.connect, name="connect-retry")
 
     def _save_session(self) -> None:
         if self.session_store is not None:
@@ -225,7 +236,7 @@ class FarmDash(App[None]):
             return
         except PrinterOSError as exc:
             self._failures += 1
-            self.store.mark_stale(plain(str(exc)), now)
+            self.store.mark_stale(problem_text(exc), now)
             self.printers_changed.publish(None)
             self._schedule_poll(self._backoff())
             return
@@ -356,6 +367,7 @@ class FarmDash(App[None]):
             return
         except PrinterOSError as exc:
             self.notify(plain(exc.message), title=f"Could not {action.verb} on {name}", severity="error", timeout=8)
+            await self.refresh_printer(printer_id)  # show what the printer is really doing
             return
         finally:
             self._in_flight.discard((kind, printer_id))
@@ -392,6 +404,13 @@ class FarmDash(App[None]):
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
+
+
+def problem_text(exc: PrinterOSError) -> str:
+    """A failed poll in words for the header: what kind of trouble, then the detail."""
+    if isinstance(exc, ApiError):
+        return plain(f"The cloud answered with an error: {exc.message}")
+    return plain(f"Cannot reach the cloud: {exc.message}")
 
 
 def make_app(client: PrinterOSClient, **kwargs) -> FarmDash:

@@ -8,21 +8,25 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
+# Cursor movement is listed once, in words, by the help screen.
+MOVEMENT_ACTIONS = ("move(", "page(", "jump(", "scroll_", "cursor_")
+
+
 def screen_bindings(screen) -> list[tuple[Binding, object]]:
     """(binding, node that owns it) for the screen's focused chain and the app, with descriptions, once each."""
     seen: set[str] = set()
     found: list[tuple[Binding, object]] = []
-    nodes = []
+    nodes = [screen]
     focused = screen.focused
     while focused is not None and focused is not screen:
         nodes.append(focused)
         focused = focused.parent
-    nodes += [screen, screen.app]
+    nodes.append(screen.app)
     for node in nodes:
         for binding in node.BINDINGS:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
-            if binding.action in seen or binding.action in ("command_palette",):
+            if binding.action in seen or binding.action == "command_palette" or binding.action.startswith(MOVEMENT_ACTIONS):
                 continue
             seen.add(binding.action)
             found.append((binding, node))

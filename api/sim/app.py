@@ -750,6 +750,7 @@ def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None
     faults = faults or Faults()
     storage = storage or Path(tempfile.mkdtemp(prefix="farmdash-sim-"))
     holder = {"farm": farm}
+    calls: list[str] = []  # every API call answered, in order: tests assert on what a key press sent
 
     async def api_call(request: Request) -> Response:
         call = request.path_params["call"].strip("/")
@@ -760,6 +761,7 @@ def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None
             return fail(f"Unknown call {call}", 404)
         if request.method != "POST":
             return fail("Use POST", 405)
+        calls.append(call)
         fault = faults.pick()
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)
@@ -867,6 +869,7 @@ def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None
         Route("/sim/state", sim_state, methods=["GET"]),
     ])
     app.state.holder = holder
+    app.state.calls = calls
     app.state.faults = faults
     app.state.storage = storage
     return app

@@ -152,6 +152,9 @@ class Job:
     cancel_reason: str = ""
     seq: int = 0
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "seq", next(_CHANGES))
+
     def __setattr__(self, name: str, value: object) -> None:
         # Every change of `updated` takes a new change number: the `prev_time` token counts these,
         # so two changes within one (frozen) second are never confused.

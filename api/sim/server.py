@@ -59,6 +59,11 @@ class SimServer:
         self.app.state.holder["farm"] = farm
 
     @property
+    def calls(self) -> list[str]:
+        """The API calls answered so far, in order (tests clear it with `calls.clear()`)."""
+        return self.app.state.calls
+
+    @property
     def base_url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"

@@ -13,8 +13,9 @@ from ..safe import text
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+        # Priority: a focused button must not turn enter into "No".
+        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes", priority=True),
+        Binding("n,escape", "answer(False)", "No", id="confirm-no", priority=True),
     ]
 
     def __init__(self, question: str, *, confirm_label: str = "Yes") -> None:

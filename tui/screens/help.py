@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,14 +23,14 @@ class HelpScreen(ModalScreen[None]):
         self.below = below
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
-        for binding, _node in screen_bindings(self.below):
-            key = binding.key_display or binding.key.split(",")[0]
-            table.add_row(Text(key), Text(binding.description))
-        for key, description in MOVEMENT:
-            table.add_row(Text(key), Text(description))
+        rows = [(binding.key_display or binding.key.split(",")[0], binding.description) for binding, _ in screen_bindings(self.below)]
+        rows += MOVEMENT
+        width = max(len(key) for key, _ in rows) + 3
+        table = Text()
+        for key, description in rows:
+            table.append(key.ljust(width), style="bold cyan")
+            table.append(description + "\n")
+        table.rstrip()
         with VerticalScroll(id="help-box"):
             yield Static(Text(f"Keys: {self.below.sub_title or self.below.title or 'farmdash'}", style="bold"), id="help-title")
             yield Static(table)

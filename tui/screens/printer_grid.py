@@ -64,7 +64,7 @@ class PrinterGridScreen(Screen[None]):
         store = app.store
         views = store.views(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
         self.active_list.set_items(views)
-        notes = [f"sort: {self.sort_key}"]
+        notes = [f"sort: {self.sort_key}"] if self.sort_key != "name" else []
         if self.workgroup is not None:
             notes.insert(0, f"workgroup: {app.workgroups.get(self.workgroup, self.workgroup)}")
         if self.filter_text:

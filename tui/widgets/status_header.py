@@ -21,14 +21,28 @@ COUNT_ORDER = [
 
 def health_text(last_update: datetime | None, stale_since: datetime | None, problem: str | None) -> Text:
     if stale_since is not None or (problem and last_update is None):
-        text = Text(" ▲ STALE ", style=Style(color="red", reverse=True, bold=True))
         since = f" since {clock_time(stale_since, seconds=True)}" if stale_since else " no data yet"
+        text = Text(" ▲ STALE", style=Style(color="red", reverse=True, bold=True))
         text.append(since, style=Style(color="red", bold=True))
         return text
     if last_update is None:
         return Text("… connecting", style="yellow")
     text = Text("● live", style=Style(color="green", bold=True))
     text.append(f" {clock_time(last_update, seconds=True)}", style="dim")
+    return text
+
+
+def count_text(counts: dict[PrinterState, int], *, words: bool) -> Text:
+    """`▶ 17 printing  ‖ 4 paused …`, or `▶17 ‖4 …` where the terminal is narrow."""
+    text = Text()
+    for state in COUNT_ORDER:
+        count = counts.get(state, 0)
+        if not count:
+            continue
+        glyph, _, colour = STATE_LOOK[state]
+        style = Style(color=colour, bold=state.needs_person)
+        text.append(f"{glyph} {count} {SHORT_STATE[state]}  " if words else f"{glyph}{count} ", style=style)
+    text.rstrip()
     return text
 
 
@@ -68,18 +82,12 @@ class StatusHeader(Static):
             bottom.append(problem, style=Style(color="red"))
             bottom.append("  (showing the last data)", style="dim")
         else:
-            for state in COUNT_ORDER:
-                count = counts.get(state, 0)
-                if not count:
-                    continue
-                glyph, _, colour = STATE_LOOK[state]
-                style = Style(color=colour, bold=state.needs_person)
-                bottom.append(f"{glyph} {count} {SHORT_STATE[state]}", style=style)
-                bottom.append("  ")
             summary = f"{shown}/{total} shown" if shown != total else f"{total} printers"
             if view_note:
                 summary = f"{view_note} · {summary}"
-            bottom.rstrip()
+            bottom = count_text(counts, words=True)
+            if bottom.cell_len + len(summary) + 2 > width:
+                bottom = count_text(counts, words=False)
             bottom.append(" " * max(2, width - bottom.cell_len - len(summary)))
             bottom.append(summary, style="dim")
         bottom.truncate(width, overflow="ellipsis")
