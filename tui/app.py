@@ -17,6 +17,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from api import ApiError, AuthError, JobStatus, PrinterOSClient, PrinterOSError, PrinterState
 
@@ -116,6 +117,7 @@ class FarmDash(App[None]):
         self._in_flight: set[tuple[str, int]] = set()
         self._login_shown = False
         self.polls = 0
+        self.worker_errors: list[BaseException | None] = []
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:
         """Notifications carry cloud text (printer names, error messages): shown literally by default."""
@@ -287,6 +289,15 @@ class FarmDash(App[None]):
             return  # the next poll asks again
         if printer_id in self.store.printers:
             self.store.current_jobs[printer_id] = CurrentJob(running.id, info.filename or running.filename, info.printing_duration)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker lands: logged in full, told in one line, never a crash."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.worker_errors.append(error)
+            log.error("worker %s failed", event.worker.name, exc_info=error)
+            self.notify(f"{event.worker.name or 'A background task'} failed: {type(error).__name__}: {error}",
+                        title="Internal error (details in the log)", severity="error", timeout=10)
 
     # --- refresh interval ---------------------------------------------------------------------------
 

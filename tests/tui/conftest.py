@@ -28,6 +28,7 @@ async def settle(pilot) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    assert pilot.app.worker_errors == [], pilot.app.worker_errors
 
 
 @pytest.fixture

@@ -116,7 +116,7 @@ class JobQueueScreen(Screen[None]):
     def show_jobs(self) -> None:
         table = self.query_one(DataTable)
         ordered = sorted(self.jobs.values(), key=job_order)
-        current_keys = [row.value for row in table.ordered_rows]
+        current_keys = [row.key.value for row in table.ordered_rows]
         wanted_keys = [str(job.id) for job in ordered]
         with self.app.batch_update():
             if current_keys == wanted_keys:
