@@ -311,7 +311,8 @@ class SlicerSettings(CloudModel):
         """Every setting as (key, text), in the order the cloud sent them, for display."""
         pairs = []
         for key, value in self.model_dump(exclude_none=True).items():
-            pairs.append((clean_text(key), clean_text(value)))
+            shown = f"{value:g}" if isinstance(value, float) else value
+            pairs.append((clean_text(key), clean_text(shown)))
         return pairs
 
 

@@ -114,6 +114,9 @@ class FarmDash(App[None]):
         self._poll_timer = None
         self._failures = 0
         self._pending_lookups: set[int] = set()
+        # Printers on screen: only their running job is looked up (two requests each), so a
+        # 5,000-printer farm costs a screenful of look-ups, not thousands.
+        self.visible_printers: set[int] | None = None
         self._in_flight: set[tuple[str, int]] = set()
         self._login_shown = False
         self.polls = 0
@@ -259,8 +262,11 @@ class FarmDash(App[None]):
         self._resolving = True
         semaphore = asyncio.Semaphore(RESOLVE_CONCURRENCY)
         try:
-            while self._pending_lookups:
-                batch = sorted(self._pending_lookups)[:RESOLVE_CONCURRENCY * 4]
+            while True:
+                wanted = self._pending_lookups if self.visible_printers is None else self._pending_lookups & self.visible_printers
+                if not wanted:
+                    break
+                batch = sorted(wanted)[:RESOLVE_CONCURRENCY * 4]
                 self._pending_lookups.difference_update(batch)
 
                 async def one(printer_id: int) -> None:
@@ -272,23 +278,29 @@ class FarmDash(App[None]):
         finally:
             self._resolving = False
 
+    def show_printers(self, printer_ids: set[int]) -> None:
+        """The screen says which printers are on screen now; look up their jobs if not known yet."""
+        self.visible_printers = printer_ids
+        if self._pending_lookups & printer_ids:
+            self.resolve_current_jobs()
+
     async def _resolve(self, printer_id: int) -> None:
         try:
             page = await self.client.get_printer_jobs(printer_id, is_actual=True, limit=20)
             running = next((job for job in page if job.status is JobStatus.PRINTING), None)
             if running is None:
-                self.store.current_jobs[printer_id] = CurrentJob(None)
+                self.store.set_current_job(printer_id, CurrentJob(None))
                 return
             info = await self.client.get_job_info(running.id)
         except AuthError:
             return
         except ApiError:
-            self.store.current_jobs[printer_id] = CurrentJob(None)
+            self.store.set_current_job(printer_id, CurrentJob(None))
             return
         except PrinterOSError:
             return  # the next poll asks again
         if printer_id in self.store.printers:
-            self.store.current_jobs[printer_id] = CurrentJob(running.id, info.filename or running.filename, info.printing_duration)
+            self.store.set_current_job(printer_id, CurrentJob(running.id, info.filename or running.filename, info.printing_duration))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker lands: logged in full, told in one line, never a crash."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import datetime
 
 from api import Printer, PrinterState
@@ -67,7 +68,23 @@ class FarmStore:
     last_update: datetime | None = None
     stale_since: datetime | None = None
     problem: str | None = None
-    workgroup_names: dict[int, str] = field(default_factory=dict)
+    # Views and sort keys are kept until their printer changes: a poll of 5,000 printers in
+    # which 300 moved rebuilds 300 views, not 5,000.
+    _views: dict[int, PrinterView] = field(default_factory=dict, repr=False)
+    _keys: dict[str, dict[int, object]] = field(default_factory=dict, repr=False)
+
+    def _invalidate(self, printer_id: int) -> None:
+        self._views.pop(printer_id, None)
+        for keys in self._keys.values():
+            keys.pop(printer_id, None)
+
+    def _drop_job(self, printer_id: int) -> None:
+        if self.current_jobs.pop(printer_id, None) is not None:
+            self._invalidate(printer_id)
+
+    def set_current_job(self, printer_id: int, job: CurrentJob) -> None:
+        self.current_jobs[printer_id] = job
+        self._invalidate(printer_id)
 
     def replace_printers(self, printers: Iterable[Printer], now: datetime) -> set[int]:
         """Take a full poll; returns the ids whose current job must be looked up again."""
@@ -75,15 +92,18 @@ class FarmStore:
         lookups = set()
         for pid, printer in fresh.items():
             before = self.printers.get(pid)
+            if before is None or before != printer:
+                self._invalidate(pid)
             now_active = printer.state_kind in ACTIVE_STATES
             was_active = before is not None and before.state_kind in ACTIVE_STATES
             if now_active and (not was_active or pid not in self.current_jobs):
-                self.current_jobs.pop(pid, None)
+                self._drop_job(pid)
                 lookups.add(pid)
             elif not now_active:
-                self.current_jobs.pop(pid, None)
+                self._drop_job(pid)
         for gone in set(self.printers) - set(fresh):
-            self.current_jobs.pop(gone, None)
+            self._drop_job(gone)
+            self._invalidate(gone)
         self.printers = fresh
         self.mark_live(now)
         return lookups
@@ -92,9 +112,10 @@ class FarmStore:
         """Take one printer (after an action); True if its current job must be looked up again."""
         before = self.printers.get(printer.id)
         self.printers[printer.id] = printer
+        self._invalidate(printer.id)
         active = printer.state_kind in ACTIVE_STATES
         if not active or (before is not None and before.state_kind not in ACTIVE_STATES):
-            self.current_jobs.pop(printer.id, None)
+            self._drop_job(printer.id)
         return active and printer.id not in self.current_jobs
 
     def mark_live(self, now: datetime) -> None:
@@ -127,16 +148,25 @@ class FarmStore:
     def views(self, now: datetime, *, text: str = "", workgroup: int | None = None, sort: str = "name") -> list[PrinterView]:
         """The printers to show: filtered by text (name, type or state) and workgroup, sorted."""
         needle = text.strip().casefold()
+        sort = sort if sort in SORTS else "name"
+        key_of = SORTS[sort]
+        keys = self._keys.setdefault(sort, {})
+        cached = self._views
         rows = []
-        for printer in self.printers.values():
+        for pid, printer in self.printers.items():
             if workgroup is not None and workgroup not in (printer.workgroups or ()):
                 continue
-            view = self.view(printer, now)
+            view = cached.get(pid)
+            if view is None:
+                view = cached[pid] = self.view(printer, now)
             if needle and not _matches(view, needle):
                 continue
-            rows.append(view)
-        rows.sort(key=SORTS.get(sort, SORTS["name"]))
-        return rows
+            key = keys.get(pid)
+            if key is None:
+                key = keys[pid] = key_of(view)
+            rows.append((key, view))
+        rows.sort(key=itemgetter(0))
+        return [view for _, view in rows]
 
     def counts(self) -> dict[PrinterState, int]:
         counts: dict[PrinterState, int] = {}

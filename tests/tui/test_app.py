@@ -48,13 +48,21 @@ async def test_grid_shows_every_printer_with_one_request_per_poll(app, sim_serve
         assert sim_server.calls.count("get_organization_printers_list") == 1
         printing = sum(1 for p in demo_farm.printers.values() if p.state == "printing")
         assert f"▶ {printing} printing" in header_text(app) and "● live 09:30:00" in header_text(app)
-        # the running jobs were looked up once each: file name and finish time on the card
+        # the running jobs of the printers on screen were looked up once each: file and finish time
+        visible = grid.visible_ids()
         running = [v for v in grid.items if v.state.value == "printing"]
-        assert running and all(v.filename and v.eta for v in running)
+        on_screen = [v for v in running if v.id in visible]
+        assert on_screen and all(v.filename and v.eta for v in on_screen)
+        assert len(visible) < len(grid.items)
+        active = {p.id for p in demo_farm.printers.values() if p.state in ("printing", "paused", "downloading")}
+        assert sim_server.calls.count("get_job_info") == len(active & visible)
         app.poll_printers()
         await settle(pilot)
         assert sim_server.calls.count("get_organization_printers_list") == 2
-        assert sim_server.calls.count("get_job_info") == len([p for p in demo_farm.printers.values() if p.state in ("printing", "paused", "downloading")])
+        assert sim_server.calls.count("get_job_info") == len(active & visible)  # known jobs are not asked again
+        await pilot.press("end")  # scrolling brings the rest on screen: their jobs are looked up then
+        await settle(pilot)
+        assert all(v.filename and v.eta for v in grid.items if v.state.value == "printing")
 
 
 async def test_pause_then_resume_selected_printer(app, sim_server, demo_farm):

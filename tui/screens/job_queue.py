@@ -70,6 +70,7 @@ class JobQueueScreen(Screen[None]):
         self.app.printers_changed.subscribe(self, self._printer_changed)
         self.app.jobs_changed.subscribe(self, self._jobs_changed)
         self._printer_changed(None)
+        self.app.show_printers((self.app.visible_printers or set()) | {self.printer_id})
         table.focus()
         self.poll_jobs()
 

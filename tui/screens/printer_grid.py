@@ -82,6 +82,7 @@ class PrinterGridScreen(Screen[None]):
         before = (rows if table else grid).selected
         grid.display, rows.display = not table, table
         self.refresh_views()
+        self.app.show_printers(self.active_list.visible_ids())
         if before is not None:
             self.active_list.select_printer(before.id)
         self.active_list.focus()
@@ -151,6 +152,11 @@ class PrinterGridScreen(Screen[None]):
         self.app.push_screen(WorkgroupPicker(self.app.workgroups, self.workgroup), picked)
 
     # --- opening and acting ---------------------------------------------------------------------
+
+    @on(PrinterList.Scrolled)
+    def _scrolled(self, event: PrinterList.Scrolled) -> None:
+        if event.control is self.active_list:
+            self.app.show_printers(event.printer_ids)
 
     @on(PrinterList.Opened)
     def _open(self, event: PrinterList.Opened) -> None:

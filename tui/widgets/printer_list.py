@@ -46,6 +46,18 @@ class PrinterList(ScrollView, can_focus=True):
             super().__init__()
             self.printer_id = printer_id
 
+    class Scrolled(Message):
+        """The printers on screen changed (scroll, resize, new data)."""
+
+        def __init__(self, printer_list: PrinterList, printer_ids: set[int]) -> None:
+            super().__init__()
+            self.printer_list = printer_list
+            self.printer_ids = printer_ids
+
+        @property
+        def control(self) -> PrinterList:
+            return self.printer_list
+
     class Opened(Message):
         def __init__(self, printer_id: int) -> None:
             super().__init__()
@@ -88,6 +100,24 @@ class PrinterList(ScrollView, can_focus=True):
         self._cache.clear()
         self._update_virtual_size()
         self.refresh()
+        self._announce_visible()
+
+    def visible_ids(self) -> set[int]:
+        top = max(0, self.scroll_offset.y - self.top_lines)
+        first_row = top // self.ITEM_HEIGHT
+        rows = self.size.height // self.ITEM_HEIGHT + 2
+        start = first_row * self.columns
+        return {view.id for view in self.items[start: start + rows * self.columns]}
+
+    def _announce_visible(self) -> None:
+        visible = self.visible_ids()
+        if visible != getattr(self, "_last_visible", None):
+            self._last_visible = visible
+            self.post_message(self.Scrolled(self, visible))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._announce_visible()
 
     # --- data -------------------------------------------------------------------------------------
 
@@ -117,6 +147,7 @@ class PrinterList(ScrollView, can_focus=True):
             self.set_reactive(PrinterList.cursor, max(0, len(items) - 1))
         if not same_order:
             self.post_message(self.Highlighted(self.selected.id if self.selected else None))
+            self._announce_visible()
 
     def select_printer(self, printer_id: int) -> None:
         if printer_id in self._index:

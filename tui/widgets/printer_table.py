@@ -72,9 +72,12 @@ class PrinterTable(PrinterList):
 
     def render_item(self, view: PrinterView, width: int, selected: bool) -> list[Text]:
         glyph, _, colour = STATE_LOOK[view.state]
-        row_style = Style(reverse=True) if selected and self.has_focus else Style(bold=True) if selected else Style()
+        # A marker as well as a background: the selection must read without colour too.
+        row_style = Style(bgcolor="grey23") if selected else Style()
+        name = Text("›" if selected else " ", style="bold")
+        name.append(view.name, style="bold")
         cells: list[Text] = [
-            Text(view.name, style="bold"),
+            name,
             Text(view.type, style="dim"),
             Text(f"{glyph} {state_word(view.state, view.raw_state)}", style=Style(color=colour, bold=view.needs_person)),
             Text(temp(*(view.tools[0] if view.tools else (None, None)))),
