@@ -41,11 +41,6 @@ class PrinterList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
 
-    class Highlighted(Message):
-        def __init__(self, printer_id: int | None) -> None:
-            super().__init__()
-            self.printer_id = printer_id
-
     class Scrolled(Message):
         """The printers on screen changed (scroll, resize, new data)."""
 
@@ -146,7 +141,6 @@ class PrinterList(ScrollView, can_focus=True):
         elif self.cursor >= len(items):
             self.set_reactive(PrinterList.cursor, max(0, len(items) - 1))
         if not same_order:
-            self.post_message(self.Highlighted(self.selected.id if self.selected else None))
             self._announce_visible()
 
     def select_printer(self, printer_id: int) -> None:
@@ -165,7 +159,6 @@ class PrinterList(ScrollView, can_focus=True):
             if self.top_lines and new < self.columns:
                 region = Region(region.x, 0, region.width, region.bottom)
             self.scroll_to_region(region, animate=False, immediate=True)
-        self.post_message(self.Highlighted(self.selected.id if self.selected else None))
 
     # --- keys and mouse -----------------------------------------------------------------------
 
