@@ -29,7 +29,7 @@ from .store import CurrentJob, FarmStore
 log = logging.getLogger("farmdash.tui")
 
 REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
-MAX_BACKOFF = 60.0
+MAX_BACKOFF = 30.0
 RESOLVE_CONCURRENCY = 6
 
 
@@ -119,6 +119,7 @@ class FarmDash(App[None]):
         self.visible_printers: set[int] | None = None
         self._in_flight: set[tuple[str, int]] = set()
         self._login_shown = False
+        self._login_reason = ""
         self.polls = 0
         self.worker_errors: list[BaseException | None] = []
 
@@ -143,7 +144,7 @@ class FarmDash(App[None]):
             if outcome == "unreachable":
                 return  # a retry is scheduled
             if outcome != "ok":
-                self.show_login(outcome if outcome != "none" else "")
+                self.show_login(outcome if outcome != "none" else self._login_reason)
                 return
         await self._after_login()
 
@@ -212,6 +213,7 @@ class FarmDash(App[None]):
     def session_lost(self, message: str) -> None:
         """The cloud refused the session: log in again from credentials, or bring the login screen back."""
         self.client.session = None
+        self._login_reason = plain(f"The cloud ended the session ({message}). Log in again.")
         if self.session_store is not None:
             self.session_store.clear()
         self.store.mark_stale(plain(f"Session ended: {message}"), self.clock())

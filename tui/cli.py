@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "sim":
         return run_sim(args)
+    # Fewer frames a second: over a slow SSH link every frame re-sends its dirty regions.
+    os.environ.setdefault("TEXTUAL_FPS", "20")
     from .launch import launch
 
     return launch(args)

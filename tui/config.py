@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     username: str | None = None
     refresh: float = Field(default=3.0, ge=0.5, le=3600)
     organization: str | None = None
+    # binding id -> keys, e.g. {pause = "P", cancel = "ctrl+x"}; ids are listed in the README
+    keymap: dict[str, str] = Field(default_factory=dict)
 
     @classmethod
     def settings_customise_sources(

@@ -42,7 +42,7 @@ def launch(args: argparse.Namespace) -> int:
         return 2
     _log_to_file()
     if args.demo:
-        return _run_demo(args, refresh)
+        return _run_demo(args, refresh, settings)
     endpoint = args.endpoint or (TEST_ENDPOINT if args.test_cloud else None) or settings.endpoint or LIVE_ENDPOINT
     if urlparse(endpoint).scheme not in ("http", "https"):
         print(f"farmdash: {endpoint!r} is not an http(s) URL", file=sys.stderr)
@@ -55,11 +55,12 @@ def launch(args: argparse.Namespace) -> int:
     client = PrinterOSClient(endpoint, session=store.load())
     app = make_app(client, refresh_seconds=refresh, credentials=credentials, session_store=store,
                    organization=settings.organization or urlparse(endpoint).hostname or "", username=username)
+    app.set_keymap(settings.keymap)
     app.run()
     return 0
 
 
-def _run_demo(args: argparse.Namespace, refresh: float) -> int:
+def _run_demo(args: argparse.Namespace, refresh: float, settings: Settings) -> int:
     """The simulated cloud on a loopback port in a background thread; the dashboard talks HTTP to it."""
     from api.sim import DEMO_PASSWORD, DEMO_USERNAME, SimClock, SimServer, generate_farm
 
@@ -70,6 +71,7 @@ def _run_demo(args: argparse.Namespace, refresh: float) -> int:
         client = PrinterOSClient(server.base_url)
         app = make_app(client, refresh_seconds=refresh, credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD),
                        organization=f"{farm.org_name} (demo)", clock=clock.now)
+        app.set_keymap(settings.keymap)
         app.run()
     finally:
         server.stop()
