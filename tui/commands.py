@@ -23,7 +23,10 @@ def screen_bindings(screen) -> list[tuple[Binding, object]]:
         focused = focused.parent
     nodes.append(screen.app)
     for node in nodes:
-        for binding in node.BINDINGS:
+        # farmdash's own bindings (with those of its base screens), not Textual's built-in ones
+        inherited = [b for cls in reversed(type(node).__mro__) if cls.__module__.startswith("tui.")
+                     for b in cls.__dict__.get("BINDINGS", [])]
+        for binding in inherited:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             if binding.action in seen or binding.action == "command_palette" or binding.action.startswith(MOVEMENT_ACTIONS):

@@ -208,9 +208,7 @@ def slicer_settings(farm: Farm, file: File) -> dict[str, Any]:
 @handles("get_slicer_settings_for_gcode")
 def _slicer(farm: Farm, p: Params, user: User | None) -> Any:
     assert user
-    file = farm.files.get(p.req_int("file_id"))
-    if file is None or (file.owner_id != user.id and not user.is_admin):
-        raise SimError("File not found", 404)
+    file = farm.file_for(user, p.req_int("file_id"))
     if not file.is_gcode:
         raise SimError("File is not a G-code file", 400)
     return slicer_settings(farm, file)
@@ -233,9 +231,7 @@ def _file_update(farm: Farm, p: Params, user: User | None) -> Any:
             file_id = int(key)
         except ValueError:
             raise SimError(f"Bad file id {key!r} in updates", 400) from None
-        file = farm.files.get(file_id)
-        if file is None or (file.owner_id != user.id and not user.is_admin):
-            raise SimError(f"File {file_id} not found", 404)
+        file = farm.file_for(user, file_id)
         if not isinstance(fields, dict) or "ptype" not in fields:
             raise SimError(f"updates[{file_id}][ptype] is required", 400)
         try:
@@ -476,9 +472,7 @@ def _print_file(farm: Farm, p: Params, user: User | None) -> Any:
 @handles("slice")
 def _slice(farm: Farm, p: Params, user: User | None) -> Any:
     assert user
-    file = farm.files.get(p.req_int("file_id"))
-    if file is None or (file.owner_id != user.id and not user.is_admin):
-        raise SimError("File not found", 404)
+    file = farm.file_for(user, p.req_int("file_id"))
     slicer_id = p.int("slicer_id", 61)
     if slicer_id not in (3, 48, 60, 51, 61, 62):
         raise SimError(f"Unknown slicer_id {slicer_id}", 400)

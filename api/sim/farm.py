@@ -467,6 +467,13 @@ class Farm:
         self.printer_for(user, job.printer_id)
         return job
 
+    def file_for(self, user: User, file_id: int) -> File:
+        """A file the user may use: their own, or any for an admin."""
+        file = self.files.get(file_id)
+        if file is None or (file.owner_id != user.id and not user.is_admin):
+            raise SimError(f"File {file_id} not found", 404)
+        return file
+
     def require_admin(self, user: User) -> None:
         if not user.is_admin:
             raise SimError("Permission denied: organization admin rights required", 403)
@@ -479,9 +486,7 @@ class Farm:
 
     def print_file(self, user: User, file_id: int, printer_id: int, only_queue: bool) -> Job:
         printer = self.printer_for(user, printer_id)
-        file = self.files.get(file_id)
-        if file is None or (file.owner_id != user.id and not user.is_admin):
-            raise SimError(f"File {file_id} not found", 404)
+        file = self.file_for(user, file_id)
         if not file.is_gcode and not printer.name.lower().startswith("virtual"):
             raise SimError("File is not a G-code file; slice it first", 400)
         if not only_queue:

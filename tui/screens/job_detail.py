@@ -8,7 +8,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Collapsible, Footer, Static
 
 from api import AuthError, JobInfo, PrinterOSError, SlicerSettings
@@ -16,6 +15,7 @@ from api import AuthError, JobInfo, PrinterOSError, SlicerSettings
 from ..formatting import JOB_LOOK, date_time, duration, grams, size
 from ..safe import text
 from ..widgets.printer_header import PrinterHeader
+from .printer_screen import PrinterScreen
 
 
 def yes_no(value: bool | None) -> str:
@@ -69,24 +69,14 @@ def slicer_table(settings: SlicerSettings) -> Table:
     return table
 
 
-class JobDetailScreen(Screen[None]):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("p", "act('pause')", "Pause", id="pause"),
-        Binding("u", "act('resume')", "Resume", id="resume"),
-        Binding("c", "act('cancel')", "Cancel", id="cancel"),
-        Binding("t", "act('tray')", "Tray clear", id="tray-clear"),
-        Binding("x", "act('start')", "Start job", id="start"),
-        Binding("e", "toggle_slicer", "Slicer settings", id="slicer"),
-    ]
+class JobDetailScreen(PrinterScreen):
+    BINDINGS = [Binding("e", "toggle_slicer", "Slicer settings", id="slicer")]
 
     def __init__(self, job_id: int, printer_id: int) -> None:
-        super().__init__()
+        super().__init__(printer_id)
         self.job_id = job_id
-        self.printer_id = printer_id
         self.job: JobInfo | None = None
         self.slicer: SlicerSettings | None = None
-        self._timer = None
 
     def compose(self) -> ComposeResult:
         yield PrinterHeader(id="printer-header")
@@ -99,21 +89,16 @@ class JobDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"Job {self.job_id}"
-        self.app.printers_changed.subscribe(self, self._printer_changed)
-        self.app.jobs_changed.subscribe(self, lambda pid: pid == self.printer_id and self.load_job())
-        self._printer_changed(None)
+        super().on_mount()
         self.query_one("#job-body").focus()
         self.load_job()
 
-    def on_unmount(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
+    def reload(self) -> None:
+        self.load_job()
 
-    def _printer_changed(self, _: object) -> None:
-        store = self.app.store
-        printer = store.printers.get(self.printer_id)
-        self.query_one(PrinterHeader).show(store.view(printer, self.app.clock()) if printer else None, self.app.clock(),
-                                           stale=store.problem if store.stale_since else None)
+    @property
+    def chosen_job(self) -> JobInfo | None:
+        return self.job
 
     @work(exclusive=True, group="job-detail", exit_on_error=False)
     async def load_job(self) -> None:
@@ -126,7 +111,7 @@ class JobDetailScreen(Screen[None]):
             return
         except PrinterOSError as exc:
             info.update(Text(f"▲ Cannot load this job: {exc}", style="bold red"))
-            self._schedule()
+            self.schedule(self.load_job)
             return
         self.job = job
         printer = self.app.store.printers.get(job.printer_id or self.printer_id)
@@ -140,21 +125,8 @@ class JobDetailScreen(Screen[None]):
                 self.query_one("#slicer", Static).update(slicer_table(self.slicer))
             except PrinterOSError as exc:
                 self.query_one("#slicer", Static).update(text(f"No slicer settings: {exc.message}", "dim"))
-        self._schedule()
-
-    def _schedule(self) -> None:
-        if self.is_mounted:
-            self._timer = self.set_timer(self.app.refresh_seconds, self.load_job)
+        self.schedule(self.load_job)
 
     def action_toggle_slicer(self) -> None:
         box = self.query_one(Collapsible)
         box.collapsed = not box.collapsed
-
-    def action_act(self, kind: str) -> None:
-        if kind == "tray":
-            self.app.request_action(kind, self.printer_id)
-            return
-        if self.job is None:
-            self.notify("The job is still loading.", severity="warning")
-            return
-        self.app.request_action(kind, self.printer_id, self.job.id, self.job.status)

@@ -6,7 +6,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from api import AuthError, Job, JobStatus, PrinterOSError
@@ -14,6 +13,7 @@ from api import AuthError, Job, JobStatus, PrinterOSError
 from ..formatting import JOB_LOOK, date_time
 from ..safe import text
 from ..widgets.printer_header import PrinterHeader
+from .printer_screen import PrinterScreen
 
 PAGE = 50
 
@@ -32,25 +32,17 @@ def job_cells(job: Job) -> tuple[Text, ...]:
     return (Text(label, style=colour), Text(str(job.id)), text(job.filename), text(job.email, "dim"), Text(date_time(job.datetime)))
 
 
-class JobQueueScreen(Screen[None]):
+class JobQueueScreen(PrinterScreen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("enter", "open_job", "Job details", id="open-job", show=False),
-        Binding("p", "act('pause')", "Pause", id="pause"),
-        Binding("u", "act('resume')", "Resume", id="resume"),
-        Binding("c", "act('cancel')", "Cancel", id="cancel"),
-        Binding("t", "act('tray')", "Tray clear", id="tray-clear"),
-        Binding("x", "act('start')", "Start job", id="start"),
         Binding("r", "reload", "Reload", id="reload", show=False),
     ]
 
     def __init__(self, printer_id: int) -> None:
-        super().__init__()
-        self.printer_id = printer_id
+        super().__init__(printer_id)
         self.jobs: dict[int, Job] = {}
         self.token: object = None
         self.problem: str | None = None
-        self._timer = None
 
     def compose(self) -> ComposeResult:
         yield PrinterHeader(id="printer-header")
@@ -67,27 +59,13 @@ class JobQueueScreen(Screen[None]):
         table.add_column("Created", width=16, key="created")
         printer = self.app.store.printers.get(self.printer_id)
         self.sub_title = printer.name if printer else str(self.printer_id)
-        self.app.printers_changed.subscribe(self, self._printer_changed)
-        self.app.jobs_changed.subscribe(self, self._jobs_changed)
-        self._printer_changed(None)
+        super().on_mount()
         self.app.show_printers((self.app.visible_printers or set()) | {self.printer_id})
         table.focus()
         self.poll_jobs()
 
-    def on_unmount(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-
-    def _printer_changed(self, _: object) -> None:
-        store = self.app.store
-        printer = store.printers.get(self.printer_id)
-        view = store.view(printer, self.app.clock()) if printer else None
-        stale = store.problem if store.stale_since else None
-        self.query_one(PrinterHeader).show(view, self.app.clock(), stale=stale)
-
-    def _jobs_changed(self, printer_id: int) -> None:
-        if printer_id == self.printer_id:
-            self.poll_jobs()
+    def reload(self) -> None:
+        self.poll_jobs()
 
     # --- polling ------------------------------------------------------------------------------------
 
@@ -110,8 +88,7 @@ class JobQueueScreen(Screen[None]):
         except PrinterOSError as exc:
             self.problem = str(exc)
         finally:
-            if self.is_mounted:
-                self._timer = self.set_timer(self.app.refresh_seconds, self.poll_jobs)
+            self.schedule(self.poll_jobs)
         self.show_jobs()
 
     def show_jobs(self) -> None:
@@ -149,6 +126,10 @@ class JobQueueScreen(Screen[None]):
     # --- selection and actions --------------------------------------------------------------------
 
     @property
+    def chosen_job(self) -> Job | None:
+        return self.selected_job
+
+    @property
     def selected_job(self) -> Job | None:
         table = self.query_one(DataTable)
         if not table.row_count:
@@ -167,10 +148,3 @@ class JobQueueScreen(Screen[None]):
         job = self.selected_job
         if job is not None:
             self.app.push_screen(JobDetailScreen(job.id, self.printer_id))
-
-    def action_act(self, kind: str) -> None:
-        job = self.selected_job
-        if kind == "tray" or job is None:
-            self.app.request_action(kind, self.printer_id)
-            return
-        self.app.request_action(kind, self.printer_id, job.id, job.status)

@@ -1,0 +1,66 @@
+"""What the job queue and the job detail screens share: one printer's live header, a refresh
+timer that dies with the screen, and the action keys aimed at that printer and a chosen job."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from api import Job, JobInfo
+
+from ..widgets.printer_header import PrinterHeader
+
+
+class PrinterScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("p", "act('pause')", "Pause", id="pause"),
+        Binding("u", "act('resume')", "Resume", id="resume"),
+        Binding("c", "act('cancel')", "Cancel", id="cancel"),
+        Binding("t", "act('tray')", "Tray clear", id="tray-clear"),
+        Binding("x", "act('start')", "Start job", id="start"),
+    ]
+
+    def __init__(self, printer_id: int) -> None:
+        super().__init__()
+        self.printer_id = printer_id
+        self._timer = None
+
+    def on_mount(self) -> None:
+        self.app.printers_changed.subscribe(self, self._printer_changed)
+        self.app.jobs_changed.subscribe(self, self._jobs_changed)
+        self._printer_changed(None)
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+
+    def schedule(self, callback) -> None:
+        """Run `callback` again after the refresh interval, while this screen lives."""
+        if self.is_mounted:
+            self._timer = self.set_timer(self.app.refresh_seconds, callback)
+
+    def _printer_changed(self, _: object) -> None:
+        store = self.app.store
+        printer = store.printers.get(self.printer_id)
+        now = self.app.clock()
+        self.query_one(PrinterHeader).show(store.view(printer, now) if printer else None, now,
+                                           stale=store.problem if store.stale_since else None)
+
+    def _jobs_changed(self, printer_id: int) -> None:
+        if printer_id == self.printer_id:
+            self.reload()
+
+    def reload(self) -> None:
+        """Fetch this screen's data again (after an action on its printer)."""
+
+    @property
+    def chosen_job(self) -> Job | JobInfo | None:
+        return None
+
+    def action_act(self, kind: str) -> None:
+        job = self.chosen_job
+        if kind == "tray" or job is None:
+            self.app.request_action(kind, self.printer_id)
+            return
+        self.app.request_action(kind, self.printer_id, job.id, job.status)
