@@ -401,3 +401,62 @@ async def test_quit_key(app):
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_command_palette_runs_an_action(app, sim_server, demo_farm):
+    printer = first(demo_farm, "printing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, printer)
+        sim_server.calls.clear()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Pause")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert actions(sim_server.calls) == ["job_pause"]
+        assert demo_farm.printers[printer.id].state == "paused"
+
+
+async def test_wrong_password_from_environment_brings_the_login_screen(sim_server, demo_farm):
+    from tui.app import Credentials
+
+    app = build_app(sim_server, demo_farm, credentials=False)
+    app.credentials = Credentials("admin@example.com", "not-the-password")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        message = str(app.screen.query_one("#login-message").render())
+        assert "Login as admin@example.com refused: Wrong username or password" in message
+        assert "not-the-password" not in message
+
+
+async def test_odd_values_from_the_cloud(sim_server, demo_farm):
+    odd = sorted(demo_farm.printers.values(), key=lambda p: p.name)
+    odd[0].state = "melting"          # a state nobody documented
+    odd[1].percent = 250.0            # out of range
+    odd[1].state = "printing"
+    odd[2].temps, odd[2].targets = [], []  # no temperatures at all
+    app = build_app(sim_server, demo_farm)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        views = {v.id: v for v in grid.items}
+        assert views[odd[0].id].raw_state == "melting"
+        assert views[odd[1].id].percent == 100.0
+        assert views[odd[2].id].tools == ()
+        lines = "\n".join(grid.render_line(y).text for y in range(21))
+        assert "MELTING" in lines and "100%" in lines
+
+
+async def test_help_on_the_job_queue_lists_its_keys(app, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        for word in ("Back", "Pause", "Resume", "Cancel", "Tray clear", "Start job", "Job details", "Quit"):
+            assert word in text, word
