@@ -137,10 +137,10 @@ class FarmStore:
             eta = eta_from(percent, job.printing_duration, now)
             # A minute's resolution is all the card shows: keeps views equal between polls.
             eta = eta.replace(second=0, microsecond=0) if eta else None
-        tools = tuple((printer.tool_temp(i), printer.tool_target(i)) for i in range(printer.tool_count))
+        tools = tuple((_degrees(printer.tool_temp(i)), _degrees(printer.tool_target(i))) for i in range(printer.tool_count))
         return PrinterView(
             id=printer.id, name=printer.name, type=printer.type, state=state, raw_state=printer.state,
-            bed=(printer.bed_temp, printer.bed_target), tools=tools, percent=round(percent, 1),
+            bed=(_degrees(printer.bed_temp), _degrees(printer.bed_target)), tools=tools, percent=round(percent, 1),
             filename=job.filename if job and state in ACTIVE_STATES else "", eta=eta,
             workgroups=tuple(printer.workgroups or ()),
         )
@@ -173,6 +173,11 @@ class FarmStore:
         for printer in self.printers.values():
             counts[printer.state_kind] = counts.get(printer.state_kind, 0) + 1
         return counts
+
+
+def _degrees(value: float | None) -> float | None:
+    """Whole degrees, as shown: 209.6 and 209.8 draw the same card, so they make equal views."""
+    return None if value is None else float(round(value))
 
 
 def _matches(view: PrinterView, needle: str) -> bool:
