@@ -228,24 +228,28 @@ class PrinterState(StrEnum):
 
     @classmethod
     def parse(cls, raw: str | None) -> PrinterState:
+        """The state a cloud string means; any unknown text is UNKNOWN (memoised: called per printer per poll)."""
         if not raw:
             return cls.UNKNOWN
-        text = raw.strip()
-        lowered = text.lower().replace(" ", "_").replace("-", "_")
-        if lowered in {"offline", "notconnected", "not_connected", "disconnected"}:
-            return cls.OFFLINE
-        if lowered == "virtual":
-            return cls.VIRTUAL
-        if lowered in {"bed_not_clear", "bednotclear"}:
-            return cls.BED_NOT_CLEAR
-        for state in cls:
-            if state.value == lowered:
-                return state
-        return cls.UNKNOWN
+        known = _STATE_CACHE.get(raw)
+        if known is None:
+            lowered = raw.strip().lower().replace(" ", "_").replace("-", "_")
+            known = _STATE_ALIASES.get(lowered) or next((s for s in cls if s.value == lowered), cls.UNKNOWN)
+            if len(_STATE_CACHE) < 1024:
+                _STATE_CACHE[raw] = known
+        return known
 
     @property
     def needs_person(self) -> bool:
         return self in (PrinterState.ERROR, PrinterState.PAUSED, PrinterState.BED_NOT_CLEAR, PrinterState.OFFLINE)
+
+
+_STATE_CACHE: dict[str, PrinterState] = {}
+_STATE_ALIASES = {
+    "offline": PrinterState.OFFLINE, "notconnected": PrinterState.OFFLINE, "not_connected": PrinterState.OFFLINE,
+    "disconnected": PrinterState.OFFLINE, "virtual": PrinterState.VIRTUAL, "bed_not_clear": PrinterState.BED_NOT_CLEAR,
+    "bednotclear": PrinterState.BED_NOT_CLEAR,
+}
 
 
 class WorkgroupRights(IntEnum):

@@ -109,7 +109,8 @@ class FarmDash(App[None]):
         self.autostart = autostart
         self.store = FarmStore()
         self.workgroups: dict[int, str] = {}
-        self.printers_changed: Signal[None] = Signal(self, "printers-changed")
+        # Published with None (anything may have changed) or the set of printer ids that did.
+        self.printers_changed: Signal[set[int] | None] = Signal(self, "printers-changed")
         self.jobs_changed: Signal[int] = Signal(self, "jobs-changed")
         self._poll_timer = None
         self._failures = 0
@@ -276,7 +277,7 @@ class FarmDash(App[None]):
                         await self._resolve(printer_id)
 
                 await asyncio.gather(*(one(pid) for pid in batch))
-                self.printers_changed.publish(None)
+                self.printers_changed.publish(set(batch))
         finally:
             self._resolving = False
 

@@ -73,7 +73,10 @@ class FarmStore:
     _views: dict[int, PrinterView] = field(default_factory=dict, repr=False)
     _keys: dict[str, dict[int, object]] = field(default_factory=dict, repr=False)
 
+    _counts: dict[PrinterState, int] | None = field(default=None, repr=False)
+
     def _invalidate(self, printer_id: int) -> None:
+        self._counts = None
         self._views.pop(printer_id, None)
         for keys in self._keys.values():
             keys.pop(printer_id, None)
@@ -169,10 +172,13 @@ class FarmStore:
         return [view for _, view in rows]
 
     def counts(self) -> dict[PrinterState, int]:
-        counts: dict[PrinterState, int] = {}
-        for printer in self.printers.values():
-            counts[printer.state_kind] = counts.get(printer.state_kind, 0) + 1
-        return counts
+        if self._counts is None:
+            counts: dict[PrinterState, int] = {}
+            for printer in self.printers.values():
+                kind = printer.state_kind
+                counts[kind] = counts.get(kind, 0) + 1
+            self._counts = counts
+        return self._counts
 
 
 def _degrees(value: float | None) -> float | None:

@@ -56,7 +56,14 @@ class PrinterGridScreen(Screen[None]):
     def active_list(self) -> PrinterList:
         return self.query_one(PrinterTable) if self.table_view else self.query_one(PrinterGrid)
 
-    def _printers_changed(self, _: object) -> None:
+    def _printers_changed(self, changed: set[int] | None) -> None:
+        # A few printers' jobs became known: redraw those cards only, unless the sort or the
+        # filter could move them (finish-time sort, or a filter that may match a file name).
+        if changed is not None and self.sort_key != "finish" and not self.filter_text:
+            now = self.app.clock()
+            store = self.app.store
+            self.active_list.update_items([store.view(store.printers[pid], now) for pid in changed if pid in store.printers])
+            return
         self.refresh_views()
 
     def refresh_views(self) -> None:

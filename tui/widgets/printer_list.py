@@ -143,6 +143,14 @@ class PrinterList(ScrollView, can_focus=True):
         if not same_order:
             self._announce_visible()
 
+    def update_items(self, views: list[PrinterView]) -> None:
+        """Replace the views of printers already shown (same place in the order); repaint those only."""
+        for view in views:
+            index = self._index.get(view.id)
+            if index is not None and self.items[index] != view:
+                self.items[index] = view
+                self._refresh_item(index)
+
     def select_printer(self, printer_id: int) -> None:
         if printer_id in self._index:
             self.cursor = self._index[printer_id]
