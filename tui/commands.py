@@ -7,7 +7,6 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-
 # Cursor movement is listed once, in words, by the help screen.
 MOVEMENT_ACTIONS = ("move(", "page(", "jump(", "scroll_", "cursor_")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from datetime import datetime
+from operator import itemgetter
 
 from api import Printer, PrinterState
 

@@ -6,7 +6,6 @@ import pytest
 
 from api import PrinterOSClient
 from api.sim import DEMO_PASSWORD, DEMO_USERNAME
-
 from tui.app import Credentials, make_app
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from api import JobStatus
 from api.sim import DEMO_PASSWORD
-
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.job_detail import JobDetailScreen
@@ -460,3 +459,14 @@ async def test_help_on_the_job_queue_lists_its_keys(app, demo_farm):
         text = " ".join(str(s.render()) for s in app.screen.query("Static"))
         for word in ("Back", "Pause", "Resume", "Cancel", "Tray clear", "Start job", "Job details", "Quit"):
             assert word in text, word
+
+
+async def test_empty_grid_says_why(app, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"no-such-printer", "enter")
+        await pilot.pause()
+        grid = app.screen.query_one(PrinterGrid)
+        assert grid.items == []
+        assert "No printer matches the filter" in grid.render_line(1).text
+        assert "0/24 shown" in header_text(app)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from api import JobStatus, PrinterState as S
+from api import JobStatus
+from api import PrinterState as S
 from tui.rules import why_not
 
 

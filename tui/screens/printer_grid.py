@@ -71,6 +71,15 @@ class PrinterGridScreen(Screen[None]):
         store = app.store
         views = store.views(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
         self.active_list.set_items(views)
+        if not views:
+            if store.printers:
+                self.active_list.set_empty_text("No printer matches the filter or workgroup (escape clears the filter, w picks another workgroup).")
+            elif store.last_update is not None:
+                self.active_list.set_empty_text("This account sees no printers.")
+            elif store.problem:
+                self.active_list.set_empty_text(f"No data yet: {store.problem}")
+            else:
+                self.active_list.set_empty_text("Waiting for the cloud…")
         notes = [f"sort: {self.sort_key}"] if self.sort_key != "name" else []
         if self.workgroup is not None:
             notes.insert(0, f"workgroup: {app.workgroups.get(self.workgroup, self.workgroup)}")

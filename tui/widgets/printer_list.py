@@ -232,9 +232,21 @@ class PrinterList(ScrollView, can_focus=True):
             self._cache.move_to_end(key)
         return strips
 
+    empty_text = "Waiting for the cloud…"
+
+    def set_empty_text(self, text: str) -> None:
+        """What an empty list says (no data yet, or nothing matches the filter)."""
+        if text != self.empty_text:
+            self.empty_text = text
+            if not self.items:
+                self.refresh()
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         virtual_y = y + self.scroll_offset.y
+        if not self.items and virtual_y == self.top_lines + 1:
+            line = Text("  " + self.empty_text, style="italic")
+            return Strip(list(line.render(self.app.console))).adjust_cell_length(width, self.rich_style).apply_style(self.rich_style)
         if virtual_y < self.top_lines:
             return self.render_top_line(virtual_y, width)
         row, line = divmod(virtual_y - self.top_lines, self.ITEM_HEIGHT)

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from api import PrinterState
 
-from ..formatting import STATE_LOOK, SHORT_STATE, clock_time
+from ..formatting import SHORT_STATE, STATE_LOOK, clock_time
 
 COUNT_ORDER = [
     PrinterState.PRINTING, PrinterState.PAUSED, PrinterState.BED_NOT_CLEAR, PrinterState.ERROR,
