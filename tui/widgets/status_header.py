@@ -20,6 +20,8 @@ COUNT_ORDER = [
 
 
 def health_text(last_update: datetime | None, stale_since: datetime | None, problem: str | None) -> Text:
+    if last_update is None and problem:
+        return Text(" ▲ NO CONNECTION ", style=Style(color="red", reverse=True, bold=True))
     if stale_since is not None or (problem and last_update is None):
         since = f" since {clock_time(stale_since, seconds=True)}" if stale_since else " no data yet"
         text = Text(" ▲ STALE", style=Style(color="red", reverse=True, bold=True))
