@@ -470,3 +470,26 @@ async def test_empty_grid_says_why(app, demo_farm):
         assert grid.items == []
         assert "No printer matches the filter" in grid.render_line(1).text
         assert "0/24 shown" in header_text(app)
+
+
+async def test_cloud_down_at_start_then_up(demo_farm):
+    import socket
+
+    from api import PrinterOSClient
+    from api.sim import SimServer
+    from tui.app import Credentials, make_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = make_app(PrinterOSClient(f"http://127.0.0.1:{port}"), refresh_seconds=3600, organization="Lab",
+                   credentials=Credentials("admin@example.com", DEMO_PASSWORD), clock=demo_farm.clock.now)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "NO CONNECTION" in header_text(app)
+        assert "No data yet: Cannot reach the cloud" in app.screen.query_one(PrinterGrid).render_line(1).text
+        assert app._poll_timer is not None  # a retry is scheduled
+        with SimServer(demo_farm, port=port):
+            app.connect()  # what the retry timer does
+            await settle(pilot)
+            assert "● live" in header_text(app) and len(app.store.printers) == len(demo_farm.printers)
