@@ -402,6 +402,36 @@ class FarmDash(App[None]):
         await self.refresh_printer(printer_id)
         self.jobs_changed.publish(printer_id)
 
+    def request_reprint(self, printer_id: int, job_id: int) -> None:
+        """Queue the file of an earlier job on this printer again (the API lists no files, jobs name them)."""
+        key = ("reprint", job_id)
+        if key in self._in_flight:
+            self.notify("Already queueing that file; waiting for the cloud.", timeout=2)
+            return
+        self._in_flight.add(key)
+        self.reprint(printer_id, job_id)
+
+    @work(exclusive=False, group="actions", exit_on_error=False)
+    async def reprint(self, printer_id: int, job_id: int) -> None:
+        printer = self.store.printers.get(printer_id)
+        name = printer.name if printer else str(printer_id)
+        try:
+            info = await self.client.get_job_info(job_id)
+            if info.file_id is None:
+                self.notify(f"Job {job_id} names no file to print again.", severity="warning")
+                return
+            queued = await self.client.print_file(info.file_id, printer_id, only_queue=True)
+        except AuthError as exc:
+            self.session_lost(exc.message)
+            return
+        except PrinterOSError as exc:
+            self.notify(plain(exc.message), title=f"Could not queue on {name}", severity="error", timeout=8)
+            return
+        finally:
+            self._in_flight.discard(("reprint", job_id))
+        self.notify(plain(f"{info.filename} queued on {name} as job {queued.job_id} (x starts it)."), title="Queued", timeout=5)
+        self.jobs_changed.publish(printer_id)
+
     async def _job_for(self, kind: str, printer_id: int) -> int | None:
         """The job a printer-level key acts on: the running one, or for `x` the oldest queued one."""
         current = self.store.current_jobs.get(printer_id)

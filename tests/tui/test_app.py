@@ -493,3 +493,30 @@ async def test_cloud_down_at_start_then_up(demo_farm):
             app.connect()  # what the retry timer does
             await settle(pilot)
             assert "● live" in header_text(app) and len(app.store.printers) == len(demo_farm.printers)
+
+
+async def test_print_again_queues_the_file_then_x_starts_it(app, sim_server, demo_farm):
+    printer = first(demo_farm, "ready")
+    ended = max(j for j in demo_farm.jobs_by_printer[printer.id] if demo_farm.jobs[j].status_id == JobStatus.FINISHED)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, printer)
+        await pilot.press("enter")
+        await settle(pilot)
+        queue = app.screen
+        while queue.selected_job.id != ended:
+            await pilot.press("down")
+        sim_server.calls.clear()
+        await pilot.press("a")
+        await settle(pilot)
+        assert actions(sim_server.calls) == ["print_file"]
+        new = max(demo_farm.jobs_by_printer[printer.id])
+        assert demo_farm.jobs[new].file_id == demo_farm.jobs[ended].file_id
+        assert demo_farm.jobs[new].status_id == JobStatus.QUEUED and new in queue.jobs  # the list refreshed itself
+        await pilot.press("up", "up", "up", "up", "up", "up")
+        assert queue.selected_job.id == new
+        sim_server.calls.clear()
+        await pilot.press("x")
+        await settle(pilot)
+        assert actions(sim_server.calls) == ["job_start"]
+        assert demo_farm.jobs[new].status_id == JobStatus.PRINTING

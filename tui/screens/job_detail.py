@@ -85,7 +85,7 @@ class JobDetailScreen(PrinterScreen):
             yield Static(Text("Loading…", style="dim"), id="job-info")
             with Collapsible(title="Slicer settings (e)", collapsed=True, id="slicer-box"):
                 yield Static(Text("Loading…", style="dim"), id="slicer")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"Job {self.job_id}"

@@ -48,7 +48,7 @@ class JobQueueScreen(PrinterScreen):
         yield PrinterHeader(id="printer-header")
         yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Static(id="jobs-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

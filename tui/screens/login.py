@@ -32,7 +32,7 @@ class LoginScreen(Screen[bool]):
             yield Input(password=True, id="password")
             yield Static(text(self.message), id="login-message")
             yield Button("Log in", variant="primary", id="login")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#password" if self.default_username else "#username", Input).focus()

@@ -43,7 +43,7 @@ class PrinterGridScreen(Screen[None]):
         yield Input(placeholder="filter by name, type or state (enter keeps it, escape clears)", id="filter")
         yield PrinterGrid(id="grid", clock=clock)
         yield PrinterTable(id="table", clock=clock)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#filter").display = False

@@ -19,6 +19,7 @@ class PrinterScreen(Screen[None]):
         Binding("c", "act('cancel')", "Cancel", id="cancel"),
         Binding("t", "act('tray')", "Tray clear", id="tray-clear"),
         Binding("x", "act('start')", "Start job", id="start"),
+        Binding("a", "print_again", "Print again", id="print-again"),
     ]
 
     def __init__(self, printer_id: int) -> None:
@@ -57,6 +58,13 @@ class PrinterScreen(Screen[None]):
     @property
     def chosen_job(self) -> Job | JobInfo | None:
         return None
+
+    def action_print_again(self) -> None:
+        job = self.chosen_job
+        if job is None:
+            self.notify("Choose a job whose file should be printed again.", severity="warning")
+            return
+        self.app.request_reprint(self.printer_id, job.id)
 
     def action_act(self, kind: str) -> None:
         job = self.chosen_job

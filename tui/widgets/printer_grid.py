@@ -29,7 +29,7 @@ class PrinterGrid(PrinterList):
     """A card per printer: name, type, state word, progress, temperatures, file and finish time."""
 
     DEFAULT_CSS = """
-    PrinterGrid { height: 1fr; scrollbar-size-vertical: 1; }
+    PrinterGrid { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
     """
     ITEM_HEIGHT = 7
 
@@ -39,11 +39,11 @@ class PrinterGrid(PrinterList):
 
     @property
     def columns(self) -> int:
-        return max(1, self.size.width // CARD_MIN_WIDTH)
+        return max(1, self.content_width // CARD_MIN_WIDTH)
 
     @property
     def item_width(self) -> int:
-        return max(CARD_MIN_WIDTH if self.size.width >= CARD_MIN_WIDTH else self.size.width, self.size.width // self.columns)
+        return max(CARD_MIN_WIDTH if self.content_width >= CARD_MIN_WIDTH else self.content_width, self.content_width // self.columns)
 
     def render_item(self, view: PrinterView, width: int, selected: bool) -> list[Text]:
         glyph, _, colour = STATE_LOOK[view.state]

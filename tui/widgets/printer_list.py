@@ -74,8 +74,13 @@ class PrinterList(ScrollView, can_focus=True):
         return 1
 
     @property
+    def content_width(self) -> int:
+        """Width left of the vertical scrollbar."""
+        return self.scrollable_content_region.width or self.size.width
+
+    @property
     def item_width(self) -> int:
-        return max(1, self.size.width)
+        return max(1, self.content_width)
 
     def item_region(self, index: int) -> Region:
         """Where item `index` sits, in virtual (scrolled) coordinates."""
@@ -89,7 +94,7 @@ class PrinterList(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         rows = -(-len(self.items) // max(1, self.columns))
-        self.virtual_size = Size(self.size.width, rows * self.ITEM_HEIGHT + self.top_lines)
+        self.virtual_size = Size(self.content_width, rows * self.ITEM_HEIGHT + self.top_lines)
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
@@ -242,7 +247,7 @@ class PrinterList(ScrollView, can_focus=True):
                 self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.content_width
         virtual_y = y + self.scroll_offset.y
         if not self.items and virtual_y == self.top_lines + 1:
             line = Text("  " + self.empty_text, style="italic")

@@ -29,7 +29,7 @@ FILE_MIN = 8
 
 class PrinterTable(PrinterList):
     DEFAULT_CSS = """
-    PrinterTable { height: 1fr; scrollbar-size-vertical: 1; }
+    PrinterTable { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
     """
     ITEM_HEIGHT = 1
 
@@ -109,7 +109,7 @@ class PrinterTable(PrinterList):
     def on_click(self, event: events.Click) -> None:
         if event.y + self.scroll_offset.y == 0:
             x = 0
-            for (key, _, _), w in zip(COLUMNS, self._widths(self.size.width), strict=False):
+            for (key, _, _), w in zip(COLUMNS, self._widths(self.content_width), strict=False):
                 if x <= event.x < x + w + 1 and key:
                     self.post_message(self.SortRequested(key))
                     return
