@@ -9,7 +9,7 @@ printers by default) and prints:
   * time to open a printer's job queue and go back
 Bounded: a fixed number of key presses and polls; everything stops by itself.
 
-    python scripts/bench_tui.py [--sizes 1000,5000]
+    python scripts/bench_tui.py [--sizes 24,1000,5000]
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import time
+from pathlib import Path
 
-from bench_sim import start_sim
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_sim import start_sim  # noqa: E402
 
 from api import PrinterOSClient
 from api.sim import DEMO_PASSWORD, DEMO_USERNAME

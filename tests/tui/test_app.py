@@ -374,15 +374,18 @@ async def test_saved_session_is_reused_and_cleared_when_rejected(sim_server, dem
 
 
 async def test_markup_and_control_characters_in_names(sim_server, demo_farm):
-    nasty = ["[bold]x[/]", "[/]", "[@click=app.quit]boom[/]", "\x1b]0;owned\x07evil", "[b"]
+    nasty = ["[bold]x[/]", "[/]", "[@click=app.quit]boom[/]", "\x1b]0;owned\x07evil", "[b", "打印机-01 三号打印机很长的名字"]
     for printer, name in zip(sorted(demo_farm.printers.values(), key=lambda p: p.id), nasty, strict=False):
         printer.name = name
     demo_farm.files[next(iter(demo_farm.files))].name = "[red]part[/].gcode"
     app = build_app(sim_server, demo_farm)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        names = {v.name for v in app.screen.query_one(PrinterGrid).items}
+        grid = app.screen.query_one(PrinterGrid)
+        names = {v.name for v in grid.items}
         assert {"[bold]x[/]", "[/]", "[@click=app.quit]boom[/]", "]0;ownedevil", "[b"} <= names
+        # every line is exactly the grid's width, double-width names included
+        assert all(grid.render_line(y).cell_length == grid.content_width for y in range(28))
         await pilot.press("v")
         await pilot.pause()
         await pilot.press("s")
