@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.binding import Binding
+
 from api import JobStatus, PrinterState
 
 
@@ -23,6 +25,17 @@ ACTIONS = {
                    confirm="Mark the build tray of {target} clear? Only if the tray is empty: the next queued job may start at once."),
     "start": Action("x", "start", "started"),
 }
+
+def action_bindings(start: str) -> list[Binding]:
+    """The action keys, the same on every screen that acts on a printer (`start` names what x starts)."""
+    return [
+        Binding("p", "act('pause')", "Pause", id="pause"),
+        Binding("u", "act('resume')", "Resume", id="resume"),
+        Binding("c", "act('cancel')", "Cancel", id="cancel"),
+        Binding("t", "act('tray')", "Tray clear", id="tray-clear"),
+        Binding("x", "act('start')", start, id="start"),
+    ]
+
 
 _BUSY = {PrinterState.PRINTING, PrinterState.PAUSED, PrinterState.DOWNLOADING}
 

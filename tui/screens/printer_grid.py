@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from ..rules import action_bindings
 from ..store import SORT_ORDER
 from ..widgets.printer_grid import PrinterGrid
 from ..widgets.printer_list import PrinterList
@@ -20,11 +21,7 @@ class PrinterGridScreen(Screen[None]):
     TITLE = "Printers"
 
     BINDINGS = [
-        Binding("p", "act('pause')", "Pause", id="pause"),
-        Binding("u", "act('resume')", "Resume", id="resume"),
-        Binding("c", "act('cancel')", "Cancel", id="cancel"),
-        Binding("t", "act('tray')", "Tray clear", id="tray-clear"),
-        Binding("x", "act('start')", "Start queued", id="start"),
+        *action_bindings(start="Start queued"),
         Binding("v", "toggle_view", "Table/cards", id="toggle-view"),
         Binding("slash", "filter", "Filter", id="filter", key_display="/"),
         Binding("w", "pick_workgroup", "Workgroup", id="workgroup"),

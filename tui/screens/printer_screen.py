@@ -8,17 +8,14 @@ from textual.screen import Screen
 
 from api import Job, JobInfo
 
+from ..rules import action_bindings
 from ..widgets.printer_header import PrinterHeader
 
 
 class PrinterScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("p", "act('pause')", "Pause", id="pause"),
-        Binding("u", "act('resume')", "Resume", id="resume"),
-        Binding("c", "act('cancel')", "Cancel", id="cancel"),
-        Binding("t", "act('tray')", "Tray clear", id="tray-clear"),
-        Binding("x", "act('start')", "Start job", id="start"),
+        *action_bindings(start="Start job"),
         Binding("a", "print_again", "Print again", id="print-again"),
     ]
 
