@@ -96,7 +96,6 @@ class FarmDash(App[None]):
         session_store: SessionStore | None = None,
         organization: str = "",
         username: str = "",
-        autostart: bool = True,
     ) -> None:
         super().__init__()
         self.client = client
@@ -106,7 +105,6 @@ class FarmDash(App[None]):
         self.session_store = session_store
         self.organization = organization
         self.username = username or (credentials.username if credentials else "")
-        self.autostart = autostart
         self.store = FarmStore()
         self.workgroups: dict[int, str] = {}
         # Published with None (anything may have changed) or the set of printer ids that did.
@@ -134,8 +132,7 @@ class FarmDash(App[None]):
         from .screens.printer_grid import PrinterGridScreen
 
         self.push_screen(PrinterGridScreen())
-        if self.autostart:
-            self.connect()
+        self.connect()
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
@@ -188,16 +185,14 @@ class FarmDash(App[None]):
             return
         self._login_shown = True
 
-        def done(ok: bool | None) -> None:
+        def done(username: str | None) -> None:
             self._login_shown = False
-            if ok:
-                self.username = self.client_username or self.username
+            if username:
+                self.username = username
                 self._save_session()
                 self.run_worker(self._after_login(), group="connect", exclusive=True, exit_on_error=False)
 
         self.push_screen(LoginScreen(default_username=self.username, message=message), done)
-
-    client_username: str = ""
 
     async def _after_login(self) -> None:
         await self._load_workgroups()

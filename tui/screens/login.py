@@ -14,7 +14,9 @@ from api import AuthError, PrinterOSError
 from ..safe import text
 
 
-class LoginScreen(Screen[bool]):
+class LoginScreen(Screen[str | None]):
+    """Dismisses with the username once the client holds a session."""
+
     BINDINGS = [Binding("escape", "app.quit", "Quit", id="login-quit")]
 
     def __init__(self, *, default_username: str = "", message: str = "") -> None:
@@ -69,5 +71,4 @@ class LoginScreen(Screen[bool]):
             return
         finally:
             self.query_one("#login", Button).disabled = False
-        self.app.client_username = username
-        self.dismiss(True)
+        self.dismiss(username)
