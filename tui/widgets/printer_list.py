@@ -221,7 +221,7 @@ class PrinterList(ScrollView, can_focus=True):
         return Strip.blank(width)
 
     def _item_strips(self, view: PrinterView, width: int, selected: bool) -> list[Strip]:
-        key = (view, width, selected, self.has_focus)
+        key = (view, width, selected, selected and self.has_focus)  # focus changes only the selected item
         strips = self._cache.get(key)
         if strips is None:
             console = self.app.console
