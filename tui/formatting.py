@@ -18,7 +18,7 @@ STATE_LOOK: dict[PrinterState, tuple[str, str, str]] = {
     PrinterState.PRINTING: ("▶", "PRINTING", "cyan"),
     PrinterState.DOWNLOADING: ("↓", "DOWNLOADING", "cyan"),
     PrinterState.PAUSED: ("‖", "PAUSED", "yellow"),
-    PrinterState.BED_NOT_CLEAR: ("!", "BED NOT CLEAR", "magenta"),
+    PrinterState.BED_NOT_CLEAR: ("■", "BED NOT CLEAR", "magenta"),
     PrinterState.ERROR: ("!", "ERROR", "red"),
     PrinterState.OFFLINE: ("×", "OFFLINE", "bright_black"),
     PrinterState.CONNECTING: ("…", "CONNECTING", "blue"),
