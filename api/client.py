@@ -225,6 +225,13 @@ class PrinterOSClient:
             raise AuthError(message, call=call, status=status)
         raise ApiError(message, call=call, status=status)
 
+    async def _fetch(self, call: str, model: Any, params: Mapping[str, Any] | None = None) -> Any:
+        """Post a call and validate its payload; a list model takes `null` as an empty list."""
+        payload = await self.call(call, params)
+        if payload is None and getattr(model, "__origin__", None) is list:
+            payload = []
+        return self._model(call, model, payload)
+
     def _model(self, call: str, model: Any, payload: Any) -> Any:
         try:
             return TypeAdapter(model).validate_python(payload)
@@ -306,7 +313,7 @@ class PrinterOSClient:
         return self._model("upload", m.UploadResult, payload)
 
     async def get_projects(self) -> list[m.Project]:
-        return self._model("get_projects", list[m.Project], await self.call("get_projects") or [])
+        return await self._fetch("get_projects", list[m.Project])
 
     async def get_slicer_settings_for_gcode(self, file_id: int) -> m.SlicerSettings:
         payload = await self.call("get_slicer_settings_for_gcode", {"file_id": file_id})
@@ -324,12 +331,10 @@ class PrinterOSClient:
     # --- 6, 18-20: workgroups -------------------------------------------------------------------
 
     async def get_workgroups_simple_list(self) -> list[m.Workgroup]:
-        payload = await self.call("get_workgroups_simple_list")
-        return self._model("get_workgroups_simple_list", list[m.Workgroup], payload or [])
+        return await self._fetch("get_workgroups_simple_list", list[m.Workgroup])
 
     async def get_workgroup_users(self, workgroup_id: int) -> list[m.WorkgroupUser]:
-        payload = await self.call("get_workgroup_users", {"workgroup_id": workgroup_id})
-        return self._model("get_workgroup_users", list[m.WorkgroupUser], payload or [])
+        return await self._fetch("get_workgroup_users", list[m.WorkgroupUser], {"workgroup_id": workgroup_id})
 
     async def add_user_to_workgroup(self, workgroup_id: int, email: str) -> int:
         """Returns the user's id."""
@@ -344,21 +349,17 @@ class PrinterOSClient:
     async def get_organization_printers_list(
         self, *, printer_id: int | None = None, workgroup_id: int | None = None
     ) -> list[m.Printer]:
-        payload = await self.call(
-            "get_organization_printers_list", {"printer_id": printer_id, "workgroup_id": workgroup_id}
-        )
-        return self._model("get_organization_printers_list", list[m.Printer], payload or [])
+        params = {"printer_id": printer_id, "workgroup_id": workgroup_id}
+        return await self._fetch("get_organization_printers_list", list[m.Printer], params)
 
     async def get_printer_types(self) -> list[m.PrinterType]:
-        return self._model("get_printer_types", list[m.PrinterType], await self.call("get_printer_types") or [])
+        return await self._fetch("get_printer_types", list[m.PrinterType])
 
     async def get_printer_types_detailed(self) -> list[m.PrinterTypeDetailed]:
-        payload = await self.call("get_printer_types_detailed")
-        return self._model("get_printer_types_detailed", list[m.PrinterTypeDetailed], payload or [])
+        return await self._fetch("get_printer_types_detailed", list[m.PrinterTypeDetailed])
 
     async def get_printer_shares(self, printer_id: int) -> list[m.PrinterShare]:
-        payload = await self.call("get_printer_shares", {"printer_id": printer_id})
-        return self._model("get_printer_shares", list[m.PrinterShare], payload or [])
+        return await self._fetch("get_printer_shares", list[m.PrinterShare], {"printer_id": printer_id})
 
     async def share_printer(
         self, printer_id: int, role_id: int, user_email: str, *, number_of_prints: int | None = None
@@ -384,12 +385,10 @@ class PrinterOSClient:
         ids: Any = printer_id
         if printer_id is not None and not isinstance(printer_id, int):
             ids = list(printer_id)
-        payload = await self.call("get_printers_list", {"printer_type": printer_type, "printer_id": ids})
-        return self._model("get_printers_list", list[m.PrinterListItem], payload or [])
+        return await self._fetch("get_printers_list", list[m.PrinterListItem], {"printer_type": printer_type, "printer_id": ids})
 
     async def get_camera_list_token(self, *, printer_id: int | None = None) -> m.CameraToken:
-        payload = await self.call("get_camera_list_token", {"printer_id": printer_id})
-        return self._model("get_camera_list_token", m.CameraToken, payload)
+        return await self._fetch("get_camera_list_token", m.CameraToken, {"printer_id": printer_id})
 
     async def printer_clear_build_tray(self, printer_id: int, *, is_clear: bool | str | None = None) -> str:
         payload = await self.call(
@@ -424,7 +423,7 @@ class PrinterOSClient:
         return self._model("get_printer_jobs", m.PrinterJobs, payload)
 
     async def get_job_info(self, job_id: int) -> m.JobInfo:
-        return self._model("get_job_info", m.JobInfo, await self.call("get_job_info", {"job_id": job_id}))
+        return await self._fetch("get_job_info", m.JobInfo, {"job_id": job_id})
 
     async def slice(
         self,
@@ -450,10 +449,8 @@ class PrinterOSClient:
         return self._model("slice", m.SliceResult, payload)
 
     async def print_file(self, file_id: int, printer_id: int, *, only_queue: bool | None = None) -> m.PrintFileResult:
-        payload = await self.call(
-            "print_file", {"file_id": file_id, "printer_id": printer_id, "only_queue": only_queue}
-        )
-        return self._model("print_file", m.PrintFileResult, payload)
+        params = {"file_id": file_id, "printer_id": printer_id, "only_queue": only_queue}
+        return await self._fetch("print_file", m.PrintFileResult, params)
 
     async def _job_action(self, call: str, job_id: int) -> str:
         payload = await self.call(call, {"job_id": job_id})
@@ -498,8 +495,7 @@ class PrinterOSClient:
     async def get_finished_jobs_report(
         self, *, from_: date | str | None = None, to: date | str | None = None
     ) -> list[m.FinishedJob]:
-        payload = await self.call("get_finished_jobs_report", {"from": from_, "to": to})
-        return self._model("get_finished_jobs_report", list[m.FinishedJob], payload or [])
+        return await self._fetch("get_finished_jobs_report", list[m.FinishedJob], {"from": from_, "to": to})
 
     async def create_organization_user(
         self,

@@ -112,34 +112,46 @@ def _to_text(value: Any) -> Any:
     return value
 
 
+_UNREADABLE = object()
+
+
+def _json_in_string(value: str) -> Any:
+    """The cloud sends some JSON inside a string: the parsed value, None for blank, or _UNREADABLE."""
+    if not value.strip():
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return _UNREADABLE
+
+
 def _to_json_dict(value: Any) -> Any:
-    """JSON sent inside a string (`extruders`, `printer_parameters`): a dict, or None if unreadable."""
+    """`extruders`, `printer_parameters`: a dict, or None if unreadable."""
+    if isinstance(value, str):
+        value = _json_in_string(value)
+        if value is _UNREADABLE:
+            return None
+        if value is not None and not isinstance(value, dict):
+            return {"value": value}
     if value is None or isinstance(value, dict):
         return value
-    if isinstance(value, str):
-        if not value.strip():
-            return None
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return None
-        return parsed if isinstance(parsed, dict) else {"value": parsed}
     if isinstance(value, list):
         return {str(index): item for index, item in enumerate(value)}
     return None
 
 
 def _to_json_list(value: Any) -> Any:
+    """`filaments`, `workgroups`, temperatures: a list, [] for blank, None if unreadable."""
+    if isinstance(value, str):
+        value = _json_in_string(value)
+        if value is _UNREADABLE:
+            return None
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            return [value]
     if value is None or isinstance(value, list):
         return value
-    if isinstance(value, str):
-        if not value.strip():
-            return []
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return None
-        return parsed if isinstance(parsed, list) else [parsed]
     if isinstance(value, dict):
         return list(value.values())
     return None

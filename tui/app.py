@@ -113,6 +113,7 @@ class FarmDash(App[None]):
         self._poll_timer = None
         self._failures = 0
         self._pending_lookups: set[int] = set()
+        self._resolving = False
         # Printers on screen: only their running job is looked up (two requests each), so a
         # 5,000-printer farm costs a screenful of look-ups, not thousands.
         self.visible_printers: set[int] | None = None
@@ -231,7 +232,6 @@ class FarmDash(App[None]):
     @work(exclusive=True, group="printers-poll", exit_on_error=False)
     async def poll_printers(self) -> None:
         """One request for the whole farm, whatever its size; the next one is scheduled after it."""
-        now = self.clock()
         try:
             printers = await self.client.get_organization_printers_list()
         except AuthError as exc:
@@ -239,7 +239,7 @@ class FarmDash(App[None]):
             return
         except PrinterOSError as exc:
             self._failures += 1
-            self.store.mark_stale(problem_text(exc), now)
+            self.store.mark_stale(problem_text(exc), self.clock())
             self.printers_changed.publish(None)
             self._schedule_poll(self._backoff())
             return
@@ -255,7 +255,7 @@ class FarmDash(App[None]):
     @work(exclusive=False, group="jobs-resolve", exit_on_error=False)
     async def resolve_current_jobs(self) -> None:
         """Find the running job of printers that just started one (file name, finish time)."""
-        if getattr(self, "_resolving", False):
+        if self._resolving:
             return
         self._resolving = True
         semaphore = asyncio.Semaphore(RESOLVE_CONCURRENCY)

@@ -131,7 +131,17 @@ class FarmStore:
             self.stale_since = self.last_update or now
         self.problem = problem
 
-    def view(self, printer: Printer, now: datetime) -> PrinterView:
+    def view_of(self, printer_id: int, now: datetime) -> PrinterView | None:
+        """The printer's view, built once until the printer or its job changes."""
+        view = self._views.get(printer_id)
+        if view is None:
+            printer = self.printers.get(printer_id)
+            if printer is None:
+                return None
+            view = self._views[printer_id] = self._build_view(printer, now)
+        return view
+
+    def _build_view(self, printer: Printer, now: datetime) -> PrinterView:
         job = self.current_jobs.get(printer.id)
         state = printer.state_kind
         percent = printer.progress if state in ACTIVE_STATES or state is PrinterState.BED_NOT_CLEAR else 0.0
@@ -154,14 +164,11 @@ class FarmStore:
         sort = sort if sort in SORTS else "name"
         key_of = SORTS[sort]
         keys = self._keys.setdefault(sort, {})
-        cached = self._views
         rows = []
         for pid, printer in self.printers.items():
             if workgroup is not None and workgroup not in (printer.workgroups or ()):
                 continue
-            view = cached.get(pid)
-            if view is None:
-                view = cached[pid] = self.view(printer, now)
+            view = self.view_of(pid, now)
             if needle and not _matches(view, needle):
                 continue
             key = keys.get(pid)

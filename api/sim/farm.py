@@ -7,7 +7,6 @@ Every method that the API reaches raises `SimError` with the doc's kind of messa
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 import secrets
@@ -189,7 +188,18 @@ class Session:
     gdpr_needed: bool = False
 
 
-_CHANGES = itertools.count(1)
+class _ChangeCounter:
+    """Numbers every change of a job; `last` is the newest, read by each `get_printer_jobs` answer."""
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    def __next__(self) -> int:
+        self.last += 1
+        return self.last
+
+
+_CHANGES = _ChangeCounter()
 
 ACTIVE_JOB_STATES = {"printing", "paused", "downloading"}
 
@@ -230,8 +240,7 @@ class Farm:
 
     def change_token(self) -> str:
         """The `time` a `get_printer_jobs` answer carries: the farm's time and its last change number."""
-        last = max((job.seq for job in self.jobs.values()), default=0)
-        return f"{self.now().timestamp():.3f}#{last}"
+        return f"{self.now().timestamp():.3f}#{_CHANGES.last}"
 
     def advance(self) -> None:
         """Catch the farm up with the clock, in whole ticks (the remainder waits for the next look)."""

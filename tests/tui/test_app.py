@@ -35,6 +35,14 @@ def actions(calls):
     return [c for c in calls if c not in ignore]
 
 
+async def act(pilot, sim_server, *keys) -> list[str]:
+    """Press keys and return the action calls they sent to the cloud (reads and logins left out)."""
+    sim_server.calls.clear()
+    await pilot.press(*keys)
+    await settle(pilot)
+    return actions(sim_server.calls)
+
+
 def header_text(app) -> str:
     return str(app.screen.query_one(StatusHeader).render())
 
@@ -69,16 +77,10 @@ async def test_pause_then_resume_selected_printer(app, sim_server, demo_farm):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select(pilot, printer)
-        sim_server.calls.clear()
-        await pilot.press("p")
-        await settle(pilot)
-        assert actions(sim_server.calls) == ["job_pause"]
+        assert await act(pilot, sim_server, "p") == ["job_pause"]
         assert demo_farm.printers[printer.id].state == "paused"
         assert app.store.printers[printer.id].state == "paused"  # refreshed at once, not at the next poll
-        sim_server.calls.clear()
-        await pilot.press("u")
-        await settle(pilot)
-        assert actions(sim_server.calls) == ["job_unpause"]
+        assert await act(pilot, sim_server, "u") == ["job_unpause"]
         assert demo_farm.printers[printer.id].state == "printing"
 
 
@@ -145,10 +147,7 @@ async def test_start_queued_job_on_ready_printer(app, sim_server, demo_farm):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select(pilot, printer)
-        sim_server.calls.clear()
-        await pilot.press("x")
-        await settle(pilot)
-        assert actions(sim_server.calls) == ["job_start"]
+        assert await act(pilot, sim_server, "x") == ["job_start"]
         assert demo_farm.jobs[job.id].status_id == JobStatus.PRINTING
 
 
@@ -197,10 +196,7 @@ async def test_queue_and_detail_screens(app, sim_server, demo_farm):
         await pilot.press("e")
         await pilot.pause()
         assert not app.screen.query_one("Collapsible").collapsed
-        sim_server.calls.clear()
-        await pilot.press("p")
-        await settle(pilot)
-        assert actions(sim_server.calls) == ["job_pause"]
+        assert await act(pilot, sim_server, "p") == ["job_pause"]
         await pilot.press("escape")
         await pilot.press("escape")
         await pilot.pause()
@@ -226,10 +222,7 @@ async def test_queue_is_kept_live_with_prev_time_deltas(app, sim_server, demo_fa
         assert queue.selected_job.id != job.id  # the cursor stays on the job it was on
         await pilot.press("up")
         assert queue.selected_job.id == job.id  # queued jobs come before ended ones
-        sim_server.calls.clear()
-        await pilot.press("x")
-        await settle(pilot)
-        assert actions(sim_server.calls) == ["job_start"]
+        assert await act(pilot, sim_server, "x") == ["job_start"]
         assert queue.jobs[job.id].status is JobStatus.PRINTING
 
 
@@ -509,17 +502,11 @@ async def test_print_again_queues_the_file_then_x_starts_it(app, sim_server, dem
         queue = app.screen
         while queue.selected_job.id != ended:
             await pilot.press("down")
-        sim_server.calls.clear()
-        await pilot.press("a")
-        await settle(pilot)
-        assert actions(sim_server.calls) == ["print_file"]
+        assert await act(pilot, sim_server, "a") == ["print_file"]
         new = max(demo_farm.jobs_by_printer[printer.id])
         assert demo_farm.jobs[new].file_id == demo_farm.jobs[ended].file_id
         assert demo_farm.jobs[new].status_id == JobStatus.QUEUED and new in queue.jobs  # the list refreshed itself
         await pilot.press("up", "up", "up", "up", "up", "up")
         assert queue.selected_job.id == new
-        sim_server.calls.clear()
-        await pilot.press("x")
-        await settle(pilot)
-        assert actions(sim_server.calls) == ["job_start"]
+        assert await act(pilot, sim_server, "x") == ["job_start"]
         assert demo_farm.jobs[new].status_id == JobStatus.PRINTING

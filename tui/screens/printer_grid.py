@@ -59,7 +59,7 @@ class PrinterGridScreen(Screen[None]):
         if changed is not None and self.sort_key != "finish" and not self.filter_text:
             now = self.app.clock()
             store = self.app.store
-            self.active_list.update_items([store.view(store.printers[pid], now) for pid in changed if pid in store.printers])
+            self.active_list.update_items([view for pid in changed if (view := store.view_of(pid, now)) is not None])
             return
         self.refresh_views()
 

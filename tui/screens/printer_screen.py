@@ -40,9 +40,8 @@ class PrinterScreen(Screen[None]):
 
     def _printer_changed(self, _: object) -> None:
         store = self.app.store
-        printer = store.printers.get(self.printer_id)
         now = self.app.clock()
-        self.query_one(PrinterHeader).show(store.view(printer, now) if printer else None, now,
+        self.query_one(PrinterHeader).show(store.view_of(self.printer_id, now), now,
                                            stale=store.problem if store.stale_since else None)
 
     def _jobs_changed(self, printer_id: int) -> None:

@@ -66,6 +66,7 @@ class PrinterList(ScrollView, can_focus=True):
         self.items: list[PrinterView] = []
         self._index: dict[int, int] = {}
         self._cache: OrderedDict[tuple, list[Strip]] = OrderedDict()
+        self._last_visible: set[int] | None = None
 
     # --- geometry (subclasses may lay items out in columns) -------------------------------------
 
@@ -111,7 +112,7 @@ class PrinterList(ScrollView, can_focus=True):
 
     def _announce_visible(self) -> None:
         visible = self.visible_ids()
-        if visible != getattr(self, "_last_visible", None):
+        if visible != self._last_visible:
             self._last_visible = visible
             self.post_message(self.Scrolled(self, visible))
 
