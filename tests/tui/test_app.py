@@ -510,3 +510,37 @@ async def test_print_again_queues_the_file_then_x_starts_it(app, sim_server, dem
         assert queue.selected_job.id == new
         assert await act(pilot, sim_server, "x") == ["job_start"]
         assert demo_farm.jobs[new].status_id == JobStatus.PRINTING
+
+
+async def test_filter_keys_arriving_in_one_burst_all_reach_the_filter(app, demo_farm):
+    """Over a slow link keys arrive together: none typed after / may go to the grid."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, char in [("slash", "/"), ("M", "M"), ("K", "K"), ("4", "4"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PrinterGridScreen)
+        assert screen.filter_text == "MK4"
+        assert all("MK4" in v.name for v in screen.active_list.items)
+
+
+async def test_letters_after_slash_in_one_burst_trigger_no_action(app, sim_server, demo_farm):
+    from textual import events
+
+    printer = first(demo_farm, "printing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, printer)
+        sim_server.calls.clear()
+        for key, char in [("slash", "/"), ("p", "p"), ("u", "u"), ("c", "c")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert actions(sim_server.calls) == [] and demo_farm.printers[printer.id].state == "printing"
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.screen.filter_text == "puc"
+        await pilot.press("slash", "x")  # typed at a person's pace, / inside the box is text
+        await pilot.pause()
+        assert app.screen.filter_text == "puc/x"

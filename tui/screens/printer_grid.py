@@ -23,7 +23,9 @@ class PrinterGridScreen(Screen[None]):
     BINDINGS = [
         *action_bindings(start="Start queued"),
         Binding("v", "toggle_view", "Table/cards", id="toggle-view"),
-        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+        # Priority: runs as the key is read, so keys typed right after / (one burst over SSH)
+        # reach the filter box instead of triggering the grid's own keys (p would pause a printer).
+        Binding("slash", "filter", "Filter", id="filter", key_display="/", priority=True),
         Binding("w", "pick_workgroup", "Workgroup", id="workgroup"),
         Binding("s", "cycle_sort", "Sort", id="sort"),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
@@ -122,9 +124,14 @@ class PrinterGridScreen(Screen[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        if self.focused is box:  # the priority binding sees / typed inside the box too
+            box.insert_text_at_cursor("/")
+            return
         box.display = True
         box.value = self.filter_text
-        box.focus()
+        # Focus now, not after the queued keys (Widget.focus is deferred): over a slow link the
+        # characters typed after / arrive in the same burst and must land in the box.
+        self.set_focus(box)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
