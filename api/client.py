@@ -168,7 +168,9 @@ class PrinterOSClient:
         except httpx.TimeoutException as exc:
             raise TransportError(f"the cloud did not answer in time ({type(exc).__name__})", call=call) from None
         except httpx.ConnectError as exc:
-            raise TransportError(f"cannot connect to {self.base_url}: {self._scrub(str(exc)) or 'refused'}", call=call) from None
+            raise TransportError(
+                f"cannot connect to {self.base_url}: {self._scrub(str(exc)) or 'refused'}", call=call
+            ) from None
         except httpx.HTTPError as exc:
             detail = self._scrub(str(exc)) or type(exc).__name__
             raise TransportError(f"connection to the cloud failed: {detail}", call=call) from None
@@ -203,7 +205,11 @@ class PrinterOSClient:
         try:
             body = response.json()
         except (ValueError, UnicodeDecodeError):
-            kind = "an HTML page" if "html" in content_type or response.text.lstrip().startswith("<") else "a body that is not JSON"
+            kind = (
+                "an HTML page"
+                if "html" in content_type or response.text.lstrip().startswith("<")
+                else "a body that is not JSON"
+            )
             raise TransportError(f"the cloud sent {kind} (HTTP {status})", call=call, status=status) from None
         if not isinstance(body, dict):
             raise TransportError(f"the cloud sent an unexpected answer (HTTP {status})", call=call, status=status)
@@ -238,7 +244,9 @@ class PrinterOSClient:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or "answer"
-            raise ApiError(f"the cloud sent an answer farmdash cannot read ({where}: {first['msg']})", call=call) from None
+            raise ApiError(
+                f"the cloud sent an answer farmdash cannot read ({where}: {first['msg']})", call=call
+            ) from None
 
     # --- images on blob storage (the doc gives the URLs; nothing is fetched here) ------------------
 
@@ -305,8 +313,10 @@ class PrinterOSClient:
         }
         if isinstance(file, (str, os.PathLike)):
             path = Path(file)
-            with path.open("rb") as handle:
-                payload = await self.call("upload", fields, files={"file": (filename or path.name, handle, "application/octet-stream")})
+            with path.open("rb") as handle:  # noqa: ASYNC230 (httpx streams it in chunks)
+                payload = await self.call(
+                    "upload", fields, files={"file": (filename or path.name, handle, "application/octet-stream")}
+                )
         else:
             name = filename or Path(getattr(file, "name", "upload.gcode")).name
             payload = await self.call("upload", fields, files={"file": (name, file, "application/octet-stream")})
@@ -367,7 +377,12 @@ class PrinterOSClient:
         """Returns the share id (for `unshare_printer`)."""
         payload = await self.call(
             "share_printer",
-            {"printer_id": printer_id, "role_id": int(role_id), "user_email": user_email, "number_of_prints": number_of_prints},
+            {
+                "printer_id": printer_id,
+                "role_id": int(role_id),
+                "user_email": user_email,
+                "number_of_prints": number_of_prints,
+            },
         )
         return _first_int(payload, "id")
 
@@ -385,7 +400,9 @@ class PrinterOSClient:
         ids: Any = printer_id
         if printer_id is not None and not isinstance(printer_id, int):
             ids = list(printer_id)
-        return await self._fetch("get_printers_list", list[m.PrinterListItem], {"printer_type": printer_type, "printer_id": ids})
+        return await self._fetch(
+            "get_printers_list", list[m.PrinterListItem], {"printer_type": printer_type, "printer_id": ids}
+        )
 
     async def get_camera_list_token(self, *, printer_id: int | None = None) -> m.CameraToken:
         return await self._fetch("get_camera_list_token", m.CameraToken, {"printer_id": printer_id})
@@ -485,7 +502,14 @@ class PrinterOSClient:
             fields = ",".join(fields)
         payload = await self.call(
             "get_custom_report",
-            {"from": from_, "to": to, "type": type, "workgroups": workgroups, "fields": fields, "all_fields": all_fields},
+            {
+                "from": from_,
+                "to": to,
+                "type": type,
+                "workgroups": workgroups,
+                "fields": fields,
+                "all_fields": all_fields,
+            },
             raw_text=True,
         )
         if isinstance(payload, str):
@@ -509,7 +533,14 @@ class PrinterOSClient:
     ) -> dict[str, Any]:
         payload = await self.call(
             "create_organization_user",
-            {"email": email, "gdpr": gdpr, "firstname": firstname, "lastname": lastname, "company": company, "access_role": access_role},
+            {
+                "email": email,
+                "gdpr": gdpr,
+                "firstname": firstname,
+                "lastname": lastname,
+                "company": company,
+                "access_role": access_role,
+            },
         )
         return payload if isinstance(payload, dict) else {}
 

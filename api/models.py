@@ -216,9 +216,7 @@ class JobStatus(IntEnum):
 
     @property
     def label(self) -> str:
-        return {11: "queued", 21: "printing", 43: "failed", 45: "aborted", 77: "finished"}.get(
-            self.value, "unknown"
-        )
+        return {11: "queued", 21: "printing", 43: "failed", 45: "aborted", 77: "finished"}.get(self.value, "unknown")
 
     @property
     def is_active(self) -> bool:
@@ -258,8 +256,12 @@ class PrinterState(StrEnum):
 
 _STATE_CACHE: dict[str, PrinterState] = {}
 _STATE_ALIASES = {
-    "offline": PrinterState.OFFLINE, "notconnected": PrinterState.OFFLINE, "not_connected": PrinterState.OFFLINE,
-    "disconnected": PrinterState.OFFLINE, "virtual": PrinterState.VIRTUAL, "bed_not_clear": PrinterState.BED_NOT_CLEAR,
+    "offline": PrinterState.OFFLINE,
+    "notconnected": PrinterState.OFFLINE,
+    "not_connected": PrinterState.OFFLINE,
+    "disconnected": PrinterState.OFFLINE,
+    "virtual": PrinterState.VIRTUAL,
+    "bed_not_clear": PrinterState.BED_NOT_CLEAR,
     "bednotclear": PrinterState.BED_NOT_CLEAR,
 }
 

@@ -32,7 +32,9 @@ def free_port() -> int:
 def start_sim(printers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     cmd = [sys.executable, "-m", "tui.cli", "sim", "--port", str(port), "--printers", str(printers), "--seed", "7"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -88,7 +90,9 @@ def main() -> None:
     parser.add_argument("--sequential", type=int, default=40)
     args = parser.parse_args()
     print(f"get_organization_printers_list, loopback HTTP, sim in its own process, {os.cpu_count()} cores")
-    print(f"{'printers':>8} {'body KB':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s @' + str(args.concurrency):>10}")
+    print(
+        f"{'printers':>8} {'body KB':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s @' + str(args.concurrency):>10}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         proc, base = start_sim(size)
         try:
@@ -96,8 +100,10 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-        print(f"{size:>8} {result['bytes'] / 1024:>8.0f} {result['p50_ms']:>8.1f} {result['p95_ms']:>8.1f} "
-              f"{result['max_ms']:>8.1f} {result['rate']:>10.1f}")
+        print(
+            f"{size:>8} {result['bytes'] / 1024:>8.0f} {result['p50_ms']:>8.1f} {result['p95_ms']:>8.1f} "
+            f"{result['max_ms']:>8.1f} {result['rate']:>10.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_sim import start_sim  # noqa: E402
+from bench_sim import start_sim
 
 from api import PrinterOSClient
 from api.sim import DEMO_PASSWORD, DEMO_USERNAME
@@ -40,7 +40,9 @@ async def settle(pilot) -> None:
 
 async def measure(base: str, presses: int) -> dict[str, float]:
     client = PrinterOSClient(base)
-    app = make_app(client, refresh_seconds=3600, credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD), organization="bench")
+    app = make_app(
+        client, refresh_seconds=3600, credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD), organization="bench"
+    )
     started = time.perf_counter()
     async with app.run_test(size=(200, 50)) as pilot:
         grid = app.screen.query_one(PrinterGrid)
@@ -108,7 +110,9 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=60)
     args = parser.parse_args()
     print("farmdash headless at 200x50 against the simulated cloud (own process, loopback HTTP)")
-    print(f"{'printers':>8} {'first grid s':>12} {'+jobs s':>8} {'poll ms':>8} {'move p50':>9} {'move p95':>9} {'lines/poll':>10} {'open queue ms':>13} {'back ms':>8}")
+    print(
+        f"{'printers':>8} {'first grid s':>12} {'+jobs s':>8} {'poll ms':>8} {'move p50':>9} {'move p95':>9} {'lines/poll':>10} {'open queue ms':>13} {'back ms':>8}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         proc, base = start_sim(size)
         try:
@@ -116,8 +120,10 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-        print(f"{size:>8} {r['first_grid_s']:>12.2f} {r['jobs_on_screen_s']:>8.2f} {r['poll_ms']:>8.0f} {r['move_p50_ms']:>9.1f} {r['move_p95_ms']:>9.1f} "
-              f"{r['repaint_lines']:>10} {r['open_queue_ms']:>13.0f} {r['back_ms']:>8.1f}")
+        print(
+            f"{size:>8} {r['first_grid_s']:>12.2f} {r['jobs_on_screen_s']:>8.2f} {r['poll_ms']:>8.0f} {r['move_p50_ms']:>9.1f} {r['move_p95_ms']:>9.1f} "
+            f"{r['repaint_lines']:>10} {r['open_queue_ms']:>13.0f} {r['back_ms']:>8.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Make the SVG screenshots in `screenshots/`: the real app against a seeded, frozen simulated farm.
 
-    python scripts/screenshots.py            # writes screenshots/*.svg
+python scripts/screenshots.py            # writes screenshots/*.svg
 """
 
 from __future__ import annotations
@@ -38,8 +38,13 @@ async def shoot(server: SimServer, name: str, size: tuple[int, int], steps) -> N
     farm = generate_farm(36, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7))
     server.farm = farm
     server.faults.clear()
-    app = make_app(PrinterOSClient(server.base_url), refresh_seconds=3, organization="Demo Makerspace",
-                   credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD), clock=farm.clock.now)
+    app = make_app(
+        PrinterOSClient(server.base_url),
+        refresh_seconds=3,
+        organization="Demo Makerspace",
+        credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD),
+        clock=farm.clock.now,
+    )
     app.animation_level = "none"
     async with app.run_test(size=size) as pilot:
         await settle(pilot)

@@ -123,7 +123,15 @@ class FarmDash(App[None]):
         self.polls = 0
         self.worker_errors: list[BaseException | None] = []
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
         """Notifications carry cloud text (printer names, error messages): shown literally by default."""
         super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=markup)
 
@@ -148,7 +156,7 @@ class FarmDash(App[None]):
         await self._after_login()
 
     async def _login_from_credentials(self) -> str:
-        """"ok", "none" (no credentials), "unreachable" (retry later), or why the cloud refused."""
+        """ "ok", "none" (no credentials), "unreachable" (retry later), or why the cloud refused."""
         if self.credentials is None:
             return "none"
         try:
@@ -261,10 +269,14 @@ class FarmDash(App[None]):
         semaphore = asyncio.Semaphore(RESOLVE_CONCURRENCY)
         try:
             while True:
-                wanted = self._pending_lookups if self.visible_printers is None else self._pending_lookups & self.visible_printers
+                wanted = (
+                    self._pending_lookups
+                    if self.visible_printers is None
+                    else self._pending_lookups & self.visible_printers
+                )
                 if not wanted:
                     break
-                batch = sorted(wanted)[:RESOLVE_CONCURRENCY * 4]
+                batch = sorted(wanted)[: RESOLVE_CONCURRENCY * 4]
                 self._pending_lookups.difference_update(batch)
 
                 async def one(printer_id: int) -> None:
@@ -298,7 +310,9 @@ class FarmDash(App[None]):
         except PrinterOSError:
             return  # the next poll asks again
         if printer_id in self.store.printers:
-            self.store.set_current_job(printer_id, CurrentJob(running.id, info.filename or running.filename, info.printing_duration))
+            self.store.set_current_job(
+                printer_id, CurrentJob(running.id, info.filename or running.filename, info.printing_duration)
+            )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker lands: logged in full, told in one line, never a crash."""
@@ -306,8 +320,12 @@ class FarmDash(App[None]):
             error = event.worker.error
             self.worker_errors.append(error)
             log.error("worker %s failed", event.worker.name, exc_info=error)
-            self.notify(f"{event.worker.name or 'A background task'} failed: {type(error).__name__}: {error}",
-                        title="Internal error (details in the log)", severity="error", timeout=10)
+            self.notify(
+                f"{event.worker.name or 'A background task'} failed: {type(error).__name__}: {error}",
+                title="Internal error (details in the log)",
+                severity="error",
+                timeout=10,
+            )
 
     # --- refresh interval ---------------------------------------------------------------------------
 
@@ -334,7 +352,9 @@ class FarmDash(App[None]):
 
     # --- printer actions ------------------------------------------------------------------------------
 
-    def request_action(self, kind: str, printer_id: int | None, job_id: int | None = None, job_status: JobStatus | None = None) -> None:
+    def request_action(
+        self, kind: str, printer_id: int | None, job_id: int | None = None, job_status: JobStatus | None = None
+    ) -> None:
         """Check that the action applies, confirm if it must, then run it once."""
         if printer_id is None or printer_id not in self.store.printers:
             self.notify("No printer selected.", severity="warning")
@@ -345,7 +365,9 @@ class FarmDash(App[None]):
             self.notify(plain(reason), title=f"Cannot {ACTIONS[kind].verb}", severity="warning")
             return
         if (kind, printer_id) in self._in_flight:
-            self.notify(plain(f"Already sent to {printer.name}; waiting for the cloud."), severity="information", timeout=2)
+            self.notify(
+                plain(f"Already sent to {printer.name}; waiting for the cloud."), severity="information", timeout=2
+            )
             return
         action = ACTIONS[kind]
         if action.confirm:
@@ -360,7 +382,9 @@ class FarmDash(App[None]):
                 else:
                     self._in_flight.discard((kind, printer_id))
 
-            self.push_screen(ConfirmScreen(action.confirm.format(target=target), confirm_label=action.verb.capitalize()), answered)
+            self.push_screen(
+                ConfirmScreen(action.confirm.format(target=target), confirm_label=action.verb.capitalize()), answered
+            )
             return
         self._in_flight.add((kind, printer_id))
         self.perform_action(kind, printer_id, job_id)
@@ -380,8 +404,12 @@ class FarmDash(App[None]):
                     what = "queued job" if kind == "start" else "running job"
                     self.notify(plain(f"{name} has no {what} to {action.verb}."), severity="warning")
                     return
-                method = {"pause": self.client.job_pause, "resume": self.client.job_unpause,
-                          "cancel": self.client.job_cancel, "start": self.client.job_start}[kind]
+                method = {
+                    "pause": self.client.job_pause,
+                    "resume": self.client.job_unpause,
+                    "cancel": self.client.job_cancel,
+                    "start": self.client.job_start,
+                }[kind]
                 await method(job_id)
         except AuthError as exc:
             self.session_lost(exc.message)
@@ -424,7 +452,9 @@ class FarmDash(App[None]):
             return
         finally:
             self._in_flight.discard(("reprint", job_id))
-        self.notify(plain(f"{info.filename} queued on {name} as job {queued.job_id} (x starts it)."), title="Queued", timeout=5)
+        self.notify(
+            plain(f"{info.filename} queued on {name} as job {queued.job_id} (x starts it)."), title="Queued", timeout=5
+        )
         self.jobs_changed.publish(printer_id)
 
     async def _job_for(self, kind: str, printer_id: int) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
@@ -35,17 +36,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--printers", type=int, default=36, metavar="N", help="printers on the demo farm (default 36)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the demo farm (default 7)")
     sub = parser.add_subparsers(dest="command")
-    sim = sub.add_parser("sim", help="serve the simulated cloud until Ctrl+C", description="Serve the simulated 3DPrinterOS cloud.")
+    sim = sub.add_parser(
+        "sim", help="serve the simulated cloud until Ctrl+C", description="Serve the simulated 3DPrinterOS cloud."
+    )
     sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sim.add_argument("--port", type=int, default=8800)
     sim.add_argument("--printers", type=int, default=40, help="generate a farm of N printers (default 40)")
     sim.add_argument("--seed", type=int, default=7)
     sim.add_argument("--speed", type=float, default=1.0, help="virtual clock speed (default 1 = real time)")
     sim.add_argument("--farm", metavar="FILE.toml", help="describe the farm in a TOML file instead of generating it")
-    sim.add_argument("--session-idle", type=float, default=3600.0, metavar="SECONDS", help="idle time before a session expires")
+    sim.add_argument(
+        "--session-idle", type=float, default=3600.0, metavar="SECONDS", help="idle time before a session expires"
+    )
     sim.add_argument("--failure-rate", type=float, default=0.02, help="job failures per printing hour")
     sim.add_argument("--offline-rate", type=float, default=0.01, help="drops offline per printer hour")
-    sim.add_argument("--no-tray-enforcement", action="store_true", help="let printers start with the build tray not clear")
+    sim.add_argument(
+        "--no-tray-enforcement", action="store_true", help="let printers start with the build tray not clear"
+    )
     sim.add_argument("--latency-ms", type=float, default=0.0, help="fault: added latency per request")
     sim.add_argument("--error-rate", type=float, default=0.0, help="fault: share of requests answered with a 500")
     sim.add_argument("--drop-rate", type=float, default=0.0, help="fault: share of connections dropped")
@@ -53,11 +60,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_sim(args: argparse.Namespace) -> int:
-    from api.sim import DEMO_PASSWORD, DEMO_USERNAME, FarmSettings, Faults, SimClock, generate_farm, load_farm_file, serve_forever
+    from api.sim import (
+        DEMO_PASSWORD,
+        DEMO_USERNAME,
+        FarmSettings,
+        Faults,
+        SimClock,
+        generate_farm,
+        load_farm_file,
+        serve_forever,
+    )
 
     settings = FarmSettings(
-        seed=args.seed, session_idle_seconds=args.session_idle, failure_rate_per_hour=args.failure_rate,
-        offline_rate_per_hour=args.offline_rate, enforce_build_tray=not args.no_tray_enforcement,
+        seed=args.seed,
+        session_idle_seconds=args.session_idle,
+        failure_rate_per_hour=args.failure_rate,
+        offline_rate_per_hour=args.offline_rate,
+        enforce_build_tray=not args.no_tray_enforcement,
     )
     clock = SimClock(speed=args.speed)
     try:
@@ -74,10 +93,8 @@ def run_sim(args: argparse.Namespace) -> int:
     print(f"  base URL:   http://{host}:{args.port}   (API calls and a /sim/ control route)")
     print(f"  demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
     print("  Ctrl+C stops it.", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         serve_forever(farm, host=args.host, port=args.port, faults=faults)
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

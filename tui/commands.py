@@ -23,12 +23,20 @@ def screen_bindings(screen) -> list[tuple[Binding, object]]:
     nodes.append(screen.app)
     for node in nodes:
         # farmdash's own bindings (with those of its base screens), not Textual's built-in ones
-        inherited = [b for cls in reversed(type(node).__mro__) if cls.__module__.startswith("tui.")
-                     for b in cls.__dict__.get("BINDINGS", [])]
+        inherited = [
+            b
+            for cls in reversed(type(node).__mro__)
+            if cls.__module__.startswith("tui.")
+            for b in cls.__dict__.get("BINDINGS", [])
+        ]
         for binding in inherited:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
-            if binding.action in seen or binding.action == "command_palette" or binding.action.startswith(MOVEMENT_ACTIONS):
+            if (
+                binding.action in seen
+                or binding.action == "command_palette"
+                or binding.action.startswith(MOVEMENT_ACTIONS)
+            ):
                 continue
             seen.add(binding.action)
             found.append((binding, node))
@@ -38,12 +46,20 @@ def screen_bindings(screen) -> list[tuple[Binding, object]]:
 class BindingCommands(Provider):
     async def discover(self) -> Hits:
         for binding, node in screen_bindings(self.screen):
-            yield DiscoveryHit(binding.description, partial(node.run_action, binding.action), help=f"key: {binding.key_display or binding.key}")
+            yield DiscoveryHit(
+                binding.description,
+                partial(node.run_action, binding.action),
+                help=f"key: {binding.key_display or binding.key}",
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for binding, node in screen_bindings(self.screen):
             score = matcher.match(binding.description)
             if score > 0:
-                yield Hit(score, matcher.highlight(binding.description), partial(node.run_action, binding.action),
-                          help=f"key: {binding.key_display or binding.key}")
+                yield Hit(
+                    score,
+                    matcher.highlight(binding.description),
+                    partial(node.run_action, binding.action),
+                    help=f"key: {binding.key_display or binding.key}",
+                )

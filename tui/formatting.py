@@ -29,16 +29,31 @@ STATE_LOOK: dict[PrinterState, tuple[str, str, str]] = {
 
 # The order `s` sorts states in: what needs a person first.
 STATE_RANK = {
-    PrinterState.ERROR: 0, PrinterState.BED_NOT_CLEAR: 1, PrinterState.PAUSED: 2, PrinterState.OFFLINE: 3,
-    PrinterState.PRINTING: 4, PrinterState.DOWNLOADING: 5, PrinterState.CONNECTING: 6, PrinterState.READY: 7,
-    PrinterState.LOCAL_MODE: 8, PrinterState.VIRTUAL: 9, PrinterState.UNKNOWN: 10,
+    PrinterState.ERROR: 0,
+    PrinterState.BED_NOT_CLEAR: 1,
+    PrinterState.PAUSED: 2,
+    PrinterState.OFFLINE: 3,
+    PrinterState.PRINTING: 4,
+    PrinterState.DOWNLOADING: 5,
+    PrinterState.CONNECTING: 6,
+    PrinterState.READY: 7,
+    PrinterState.LOCAL_MODE: 8,
+    PrinterState.VIRTUAL: 9,
+    PrinterState.UNKNOWN: 10,
 }
 
 SHORT_STATE = {
-    PrinterState.READY: "ready", PrinterState.PRINTING: "printing", PrinterState.DOWNLOADING: "downloading",
-    PrinterState.PAUSED: "paused", PrinterState.BED_NOT_CLEAR: "bed not clear", PrinterState.ERROR: "error",
-    PrinterState.OFFLINE: "offline", PrinterState.CONNECTING: "connecting", PrinterState.LOCAL_MODE: "local",
-    PrinterState.VIRTUAL: "virtual", PrinterState.UNKNOWN: "other",
+    PrinterState.READY: "ready",
+    PrinterState.PRINTING: "printing",
+    PrinterState.DOWNLOADING: "downloading",
+    PrinterState.PAUSED: "paused",
+    PrinterState.BED_NOT_CLEAR: "bed not clear",
+    PrinterState.ERROR: "error",
+    PrinterState.OFFLINE: "offline",
+    PrinterState.CONNECTING: "connecting",
+    PrinterState.LOCAL_MODE: "local",
+    PrinterState.VIRTUAL: "virtual",
+    PrinterState.UNKNOWN: "other",
 }
 
 JOB_LOOK: dict[JobStatus, tuple[str, str]] = {

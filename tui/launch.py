@@ -53,8 +53,14 @@ def launch(args: argparse.Namespace) -> int:
     key = hashlib.sha256(f"{endpoint}\n{username}".encode()).hexdigest()[:16]
     store = SessionStore(state_dir() / f"session-{key}")
     client = PrinterOSClient(endpoint, session=store.load())
-    app = make_app(client, refresh_seconds=refresh, credentials=credentials, session_store=store,
-                   organization=settings.organization or urlparse(endpoint).hostname or "", username=username)
+    app = make_app(
+        client,
+        refresh_seconds=refresh,
+        credentials=credentials,
+        session_store=store,
+        organization=settings.organization or urlparse(endpoint).hostname or "",
+        username=username,
+    )
     app.set_keymap(settings.keymap)
     app.run()
     return 0
@@ -69,8 +75,13 @@ def _run_demo(args: argparse.Namespace, refresh: float, settings: Settings) -> i
     server = SimServer(farm).start()
     try:
         client = PrinterOSClient(server.base_url)
-        app = make_app(client, refresh_seconds=refresh, credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD),
-                       organization=f"{farm.org_name} (demo)", clock=clock.now)
+        app = make_app(
+            client,
+            refresh_seconds=refresh,
+            credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD),
+            organization=f"{farm.org_name} (demo)",
+            clock=clock.now,
+        )
         app.set_keymap(settings.keymap)
         app.run()
     finally:

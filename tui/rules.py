@@ -21,10 +21,15 @@ ACTIONS = {
     "pause": Action("p", "pause", "paused"),
     "resume": Action("u", "resume", "resumed"),
     "cancel": Action("c", "cancel", "cancelled", confirm="Cancel {target}? The print cannot be resumed."),
-    "tray": Action("t", "mark the build tray clear", "marked clear",
-                   confirm="Mark the build tray of {target} clear? Only if the tray is empty: the next queued job may start at once."),
+    "tray": Action(
+        "t",
+        "mark the build tray clear",
+        "marked clear",
+        confirm="Mark the build tray of {target} clear? Only if the tray is empty: the next queued job may start at once.",
+    ),
     "start": Action("x", "start", "started"),
 }
+
 
 def action_bindings(start: str) -> list[Binding]:
     """The action keys, the same on every screen that acts on a printer (`start` names what x starts)."""

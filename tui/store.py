@@ -150,15 +150,26 @@ class FarmStore:
             eta = eta_from(percent, job.printing_duration, now)
             # A minute's resolution is all the card shows: keeps views equal between polls.
             eta = eta.replace(second=0, microsecond=0) if eta else None
-        tools = tuple((_degrees(printer.tool_temp(i)), _degrees(printer.tool_target(i))) for i in range(printer.tool_count))
+        tools = tuple(
+            (_degrees(printer.tool_temp(i)), _degrees(printer.tool_target(i))) for i in range(printer.tool_count)
+        )
         return PrinterView(
-            id=printer.id, name=printer.name, type=printer.type, state=state, raw_state=printer.state,
-            bed=(_degrees(printer.bed_temp), _degrees(printer.bed_target)), tools=tools, percent=round(percent, 1),
-            filename=job.filename if job and state in ACTIVE_STATES else "", eta=eta,
+            id=printer.id,
+            name=printer.name,
+            type=printer.type,
+            state=state,
+            raw_state=printer.state,
+            bed=(_degrees(printer.bed_temp), _degrees(printer.bed_target)),
+            tools=tools,
+            percent=round(percent, 1),
+            filename=job.filename if job and state in ACTIVE_STATES else "",
+            eta=eta,
             workgroups=tuple(printer.workgroups or ()),
         )
 
-    def views(self, now: datetime, *, text: str = "", workgroup: int | None = None, sort: str = "name") -> list[PrinterView]:
+    def views(
+        self, now: datetime, *, text: str = "", workgroup: int | None = None, sort: str = "name"
+    ) -> list[PrinterView]:
         """The printers to show: filtered by text (name, type or state) and workgroup, sorted."""
         needle = text.strip().casefold()
         sort = sort if sort in SORTS else "name"
@@ -198,4 +209,3 @@ def _matches(view: PrinterView, needle: str) -> bool:
 
     haystack = f"{view.name}\n{view.type}\n{view.raw_state}\n{SHORT_STATE[view.state]}\n{view.filename}".casefold()
     return needle in haystack
-

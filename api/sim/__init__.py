@@ -7,6 +7,15 @@ from .generate import DEMO_PASSWORD, DEMO_USERNAME, generate_farm, load_farm_fil
 from .server import SimServer, serve_forever
 
 __all__ = [
-    "DEMO_PASSWORD", "DEMO_USERNAME", "Farm", "FarmSettings", "Faults", "SimClock", "SimError",
-    "SimServer", "generate_farm", "load_farm_file", "serve_forever",
+    "DEMO_PASSWORD",
+    "DEMO_USERNAME",
+    "Farm",
+    "FarmSettings",
+    "Faults",
+    "SimClock",
+    "SimError",
+    "SimServer",
+    "generate_farm",
+    "load_farm_file",
+    "serve_forever",
 ]

@@ -36,15 +36,41 @@ log = logging.getLogger("farmdash.sim")
 UPLOAD_TYPES = {".gcode", ".gco", ".g", ".stl", ".3mf", ".obj", ".zip", ".makerbot", ".x3g", ".ufp", ".form"}
 GCODE_TYPES = {".gcode", ".gco", ".g", ".makerbot", ".x3g", ".ufp"}
 REPORT_FIELDS = [
-    ("job_id", "Job ID", "int"), ("printer_id", "Printer ID", "int"), ("printer_name", "Printer Name", "text"),
-    ("printer_type", "Printer Type", "text"), ("file_id", "File ID", "int"), ("file_name", "File Name", "text"),
-    ("print_date", "Print Date/Time", "text"), ("email", "Account Email", "text"), ("fname", "First Name", "text"),
-    ("lname", "Last Name", "text"), ("filament", "Filament", "float"), ("cost", "Material Cost", "float"),
-    ("status", "Status", "text"), ("print_time", "Estimated Print Time", "text"),
-    ("real_print_time", "Real Print Time", "text"), ("cancel_reason", "Cancel Reason", "text"),
-    ("cancel_details", "Cancel Details", "text"), ("started_by_email", "Started By", "text"), ("feedback", "Feedback", "text"),
+    ("job_id", "Job ID", "int"),
+    ("printer_id", "Printer ID", "int"),
+    ("printer_name", "Printer Name", "text"),
+    ("printer_type", "Printer Type", "text"),
+    ("file_id", "File ID", "int"),
+    ("file_name", "File Name", "text"),
+    ("print_date", "Print Date/Time", "text"),
+    ("email", "Account Email", "text"),
+    ("fname", "First Name", "text"),
+    ("lname", "Last Name", "text"),
+    ("filament", "Filament", "float"),
+    ("cost", "Material Cost", "float"),
+    ("status", "Status", "text"),
+    ("print_time", "Estimated Print Time", "text"),
+    ("real_print_time", "Real Print Time", "text"),
+    ("cancel_reason", "Cancel Reason", "text"),
+    ("cancel_details", "Cancel Details", "text"),
+    ("started_by_email", "Started By", "text"),
+    ("feedback", "Feedback", "text"),
 ]
-DEFAULT_REPORT_FIELDS = ["job_id", "printer_id", "printer_name", "printer_type", "file_id", "file_name", "print_date", "email", "filament", "cost", "status", "print_time", "real_print_time"]
+DEFAULT_REPORT_FIELDS = [
+    "job_id",
+    "printer_id",
+    "printer_name",
+    "printer_type",
+    "file_id",
+    "file_name",
+    "print_date",
+    "email",
+    "filament",
+    "cost",
+    "status",
+    "print_time",
+    "real_print_time",
+]
 HTML_502 = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
 _BRACKET = re.compile(r"^([^\[\]]+)((?:\[[^\]]*\]?)+)$")
 
@@ -129,6 +155,7 @@ def handles(name: str) -> Callable[[Handler], Handler]:
     def register(func: Handler) -> Handler:
         HANDLERS[name] = func
         return func
+
     return register
 
 
@@ -189,19 +216,38 @@ def _gdpr(farm: Farm, p: Params, user: User | None) -> Any:
 @handles("get_projects")
 def _projects(farm: Farm, p: Params, user: User | None) -> Any:
     assert user
-    return [{"id": pr.id, "name": pr.name, "color": pr.color} for pr in farm.projects.values() if pr.owner_id == user.id]
+    return [
+        {"id": pr.id, "name": pr.name, "color": pr.color} for pr in farm.projects.values() if pr.owner_id == user.id
+    ]
 
 
 def slicer_settings(farm: Farm, file: File) -> dict[str, Any]:
     return {
-        "printer_type_id": str(file.printer_type_id or 50), "layer_height": str(file.layer_height),
-        "wall_thickness": "0.8", "nozzle_size": "0.4", "filament_diameter": "1.75", "filament_flow": "100",
-        "print_speed": "50", "infill_speed": "50", "travel_speed": "150", "fan_enabled": "1", "fan_speed": "100",
-        "support": "Everywhere" if file.supports else "None", "support_type": "Lines", "support_angle": "60",
-        "retraction_enable": "1", "retraction_amount": "4.5", "fill_density": "15",
-        "platform_adhesion": "Raft" if file.raft else "None", "print_bed_temperature": str(int(file.bed_temp)),
-        "print_temperature": str(int(file.nozzle_temp)), "extruderOffset[1": "0", "f_material": file.material,
-        "file_id": str(file.id), "state": 3, "slicer_app_id": 3,
+        "printer_type_id": str(file.printer_type_id or 50),
+        "layer_height": str(file.layer_height),
+        "wall_thickness": "0.8",
+        "nozzle_size": "0.4",
+        "filament_diameter": "1.75",
+        "filament_flow": "100",
+        "print_speed": "50",
+        "infill_speed": "50",
+        "travel_speed": "150",
+        "fan_enabled": "1",
+        "fan_speed": "100",
+        "support": "Everywhere" if file.supports else "None",
+        "support_type": "Lines",
+        "support_angle": "60",
+        "retraction_enable": "1",
+        "retraction_amount": "4.5",
+        "fill_density": "15",
+        "platform_adhesion": "Raft" if file.raft else "None",
+        "print_bed_temperature": str(int(file.bed_temp)),
+        "print_temperature": str(int(file.nozzle_temp)),
+        "extruderOffset[1": "0",
+        "f_material": file.material,
+        "file_id": str(file.id),
+        "state": 3,
+        "slicer_app_id": 3,
     }
 
 
@@ -257,10 +303,17 @@ def printer_json(farm: Farm, printer: Any) -> dict[str, Any]:
     ptype = farm.printer_types[printer.type_id]
     online = printer.online
     return {
-        "id": printer.id, "name": printer.name, "type": ptype.description, "snr": printer.snr,
-        "host_num": printer.host_num, "local_ip": printer.local_ip, "workgroups": printer.workgroup_ids or None,
-        "state": printer.state, "temps": list(printer.temps) if online else None,
-        "target_temps": list(printer.targets) if online else None, "percent": round(printer.percent, 1) if online else 0,
+        "id": printer.id,
+        "name": printer.name,
+        "type": ptype.description,
+        "snr": printer.snr,
+        "host_num": printer.host_num,
+        "local_ip": printer.local_ip,
+        "workgroups": printer.workgroup_ids or None,
+        "state": printer.state,
+        "temps": list(printer.temps) if online else None,
+        "target_temps": list(printer.targets) if online else None,
+        "percent": round(printer.percent, 1) if online else 0,
     }
 
 
@@ -294,9 +347,19 @@ def _printers_list(farm: Farm, p: Params, user: User | None) -> Any:
         ptype = farm.printer_types[printer.type_id]
         if (wanted is not None and printer.id not in wanted) or (short and ptype.short != short):
             continue
-        filaments = [{"extruder": i, "material": "PLA", "diameter": ptype.filament_diameter} for i in range(ptype.extruders)]
-        out.append({"id": str(printer.id), "name": printer.name, "type": ptype.short, "printer_type_id": str(ptype.id),
-                    "state": printer.state, "filaments": json.dumps(filaments)})
+        filaments = [
+            {"extruder": i, "material": "PLA", "diameter": ptype.filament_diameter} for i in range(ptype.extruders)
+        ]
+        out.append(
+            {
+                "id": str(printer.id),
+                "name": printer.name,
+                "type": ptype.short,
+                "printer_type_id": str(ptype.id),
+                "state": printer.state,
+                "filaments": json.dumps(filaments),
+            }
+        )
     return out
 
 
@@ -308,10 +371,22 @@ def _types(farm: Farm, p: Params, user: User | None) -> Any:
 @handles("get_printer_types_detailed")
 def _types_detailed(farm: Farm, p: Params, user: User | None) -> Any:
     return [
-        {"id": t.id, "description": t.description, "printer_parameters": json.dumps({
-            "x": str(t.volume[0]), "y": str(t.volume[1]), "z": str(t.volume[2]),
-            "filament_diameter": str(t.filament_diameter), "offset_x": "0", "offset_y": str(t.volume[1]),
-            "extruders": str(t.extruders), "heated_bed": "t" if t.heated_bed else "f"})}
+        {
+            "id": t.id,
+            "description": t.description,
+            "printer_parameters": json.dumps(
+                {
+                    "x": str(t.volume[0]),
+                    "y": str(t.volume[1]),
+                    "z": str(t.volume[2]),
+                    "filament_diameter": str(t.filament_diameter),
+                    "offset_x": "0",
+                    "offset_y": str(t.volume[1]),
+                    "extruders": str(t.extruders),
+                    "heated_bed": "t" if t.heated_bed else "f",
+                }
+            ),
+        }
         for t in farm.printer_types.values()
     ]
 
@@ -321,8 +396,15 @@ def _shares(farm: Farm, p: Params, user: User | None) -> Any:
     assert user
     printer = farm.printer_for(user, p.req_int("printer_id"))
     return [
-        {"id": s.id, "email": farm.users[s.user_id].email, "number_of_prints": s.number_of_prints, "printer_ownership_id": s.ownership_id, "role_id": s.role_id}
-        for s in farm.shares.values() if s.printer_id == printer.id
+        {
+            "id": s.id,
+            "email": farm.users[s.user_id].email,
+            "number_of_prints": s.number_of_prints,
+            "printer_ownership_id": s.ownership_id,
+            "role_id": s.role_id,
+        }
+        for s in farm.shares.values()
+        if s.printer_id == printer.id
     ]
 
 
@@ -389,8 +471,11 @@ def _clear_tray(farm: Farm, p: Params, user: User | None) -> Any:
 
 def job_json(farm: Farm, job: Job) -> dict[str, Any]:
     return {
-        "id": str(job.id), "status_id": str(job.status_id), "filename": farm.files[job.file_id].name,
-        "datetime": cloud_time(job.created), "email": farm.users[job.user_id].email,
+        "id": str(job.id),
+        "status_id": str(job.status_id),
+        "filename": farm.files[job.file_id].name,
+        "datetime": cloud_time(job.created),
+        "email": farm.users[job.user_id].email,
     }
 
 
@@ -434,7 +519,7 @@ def _printer_jobs(farm: Farm, p: Params, user: User | None) -> Any:
     elif since is not None:
         jobs = [j for j in jobs if j.updated >= since]
     jobs.sort(key=lambda j: j.id, reverse=True)
-    return [job_json(farm, j) for j in jobs[offset: offset + limit]]
+    return [job_json(farm, j) for j in jobs[offset : offset + limit]]
 
 
 @handles("get_job_info")
@@ -447,15 +532,27 @@ def _job_info(farm: Farm, p: Params, user: User | None) -> Any:
     extruders = {"R": int(file.nozzle_temp), "L": 0} if ptype.extruders == 2 else {"R": int(file.nozzle_temp)}
     ended = job.status_id in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.ABORTED)
     return {
-        "id": str(job.id), "status_id": str(job.status_id), "datetime": cloud_time(job.created),
-        "printer_id": str(job.printer_id), "print_time": str(int(job.elapsed)) if ended or job.elapsed else "0",
+        "id": str(job.id),
+        "status_id": str(job.status_id),
+        "datetime": cloud_time(job.created),
+        "printer_id": str(job.printer_id),
+        "print_time": str(int(job.elapsed)) if ended or job.elapsed else "0",
         "gif_image": f"{file.picture[:-4]}.gif" if job.status_id == JobStatus.FINISHED else None,
-        "picture": file.picture, "notes": job.notes, "file_id": str(file.id), "filename": file.name,
-        "file_size": str(file.size), "printing_duration": str(file.duration), "material_type": file.material,
-        "layer_height": str(file.layer_height), "color_numbers": str(ptype.extruders),
-        "extruders": json.dumps(extruders), "weight": str(file.weight), "heated_bed": flag(ptype.heated_bed),
+        "picture": file.picture,
+        "notes": job.notes,
+        "file_id": str(file.id),
+        "filename": file.name,
+        "file_size": str(file.size),
+        "printing_duration": str(file.duration),
+        "material_type": file.material,
+        "layer_height": str(file.layer_height),
+        "color_numbers": str(ptype.extruders),
+        "extruders": json.dumps(extruders),
+        "weight": str(file.weight),
+        "heated_bed": flag(ptype.heated_bed),
         "heated_bed_temperature": str(int(file.bed_temp)) if ptype.heated_bed else "0",
-        "raft": flag(file.raft), "supports": flag(file.supports),
+        "raft": flag(file.raft),
+        "supports": flag(file.supports),
         "file_cost": str(file.cost) if file.cost is not None else None,
         "cost": str(round(file.cost * (job.elapsed / max(1, file.duration)), 2)) if file.cost and ended else None,
         "email": farm.users[job.user_id].email,
@@ -485,13 +582,26 @@ def _slice(farm: Farm, p: Params, user: User | None) -> Any:
     from .generate import add_file
 
     layer = float(profile.get("layer_height", 0.2) or 0.2)
-    sliced = add_file(farm, user, Path(file.name).stem + ".gcode", file.duration or 3600, file.weight or 10,
-                      str(profile.get("material", "PLA")), layer, float(profile.get("print_temperature", 210)),
-                      float(profile.get("print_bed_temperature", 60)))
+    sliced = add_file(
+        farm,
+        user,
+        Path(file.name).stem + ".gcode",
+        file.duration or 3600,
+        file.weight or 10,
+        str(profile.get("material", "PLA")),
+        layer,
+        float(profile.get("print_temperature", 210)),
+        float(profile.get("print_bed_temperature", 60)),
+    )
     printer_id = p.int("add_print_job_to_printer_id")
     if printer_id is not None:
         farm.print_file(user, sliced.id, printer_id, only_queue=not p.bool("start_print_job", False))
-    return {"job_id": f"appeng-{farm.rng.getrandbits(64):016x}", "job_waiting": False, "running_jobs_limit": 3, "output_file_id": sliced.id}
+    return {
+        "job_id": f"appeng-{farm.rng.getrandbits(64):016x}",
+        "job_waiting": False,
+        "running_jobs_limit": 3,
+        "output_file_id": sliced.id,
+    }
 
 
 def _job_action(action: str) -> Handler:
@@ -499,6 +609,7 @@ def _job_action(action: str) -> Handler:
         assert user
         getattr(farm, action)(user, p.req_int("job_id"))
         return "Ok"
+
     return handler
 
 
@@ -512,7 +623,11 @@ for _name in ("job_start", "job_pause", "job_unpause", "job_cancel"):
 @handles("get_workgroups_simple_list")
 def _workgroups(farm: Farm, p: Params, user: User | None) -> Any:
     assert user
-    return [{"id": w.id, "name": w.name, "rights": w.rights} for w in farm.workgroups.values() if user.is_admin or user.id in w.user_ids]
+    return [
+        {"id": w.id, "name": w.name, "rights": w.rights}
+        for w in farm.workgroups.values()
+        if user.is_admin or user.id in w.user_ids
+    ]
 
 
 def _workgroup(farm: Farm, p: Params) -> Any:
@@ -568,8 +683,15 @@ def _create_user(farm: Farm, p: Params, user: User | None) -> Any:
     role = p.int("access_role", 0)
     if role not in (0, 1, 2):
         raise SimError("access_role must be 0, 1 or 2", 400)
-    new = User(farm.next_id("user"), email, "", p.text("firstname", "") or "", p.text("lastname", "") or "", access_role=role or 0,
-               company=p.text("company", "") or "")
+    new = User(
+        farm.next_id("user"),
+        email,
+        "",
+        p.text("firstname", "") or "",
+        p.text("lastname", "") or "",
+        access_role=role or 0,
+        company=p.text("company", "") or "",
+    )
     farm.users[new.id] = new
     project_id = farm.next_id("project")
     farm.projects[project_id] = Project(project_id, new.id, "Default", "#2e86de")
@@ -613,8 +735,13 @@ def _duration(seconds: float) -> str:
 def _finished_report(farm: Farm, p: Params, user: User | None) -> Any:
     start, end = _report_range(farm, p)
     return [
-        {"email": farm.users[j.user_id].email, "firstname": farm.users[j.user_id].firstname, "lastname": farm.users[j.user_id].lastname,
-         "filename": farm.files[j.file_id].name, "endtime": cloud_time(j.ended)}
+        {
+            "email": farm.users[j.user_id].email,
+            "firstname": farm.users[j.user_id].firstname,
+            "lastname": farm.users[j.user_id].lastname,
+            "filename": farm.files[j.file_id].name,
+            "endtime": cloud_time(j.ended),
+        }
         for j in _ended_jobs(farm, start, end, {JobStatus.FINISHED})
     ]
 
@@ -644,13 +771,25 @@ def _custom_report(farm: Farm, p: Params, user: User | None) -> Any:
         file, printer, owner = farm.files[job.file_id], farm.printers[job.printer_id], farm.users[job.user_id]
         starter = farm.users.get(job.started_by or job.user_id, owner)
         values = {
-            "job_id": job.id, "printer_id": printer.id, "printer_name": printer.name,
-            "printer_type": farm.printer_types[printer.type_id].description, "file_id": file.id, "file_name": file.name,
-            "print_date": cloud_time(job.started or job.created), "email": owner.email, "fname": owner.firstname,
-            "lname": owner.lastname, "filament": round(file.weight * min(1.0, job.elapsed / max(1, file.duration)), 2),
-            "cost": file.cost, "status": status_names[job.status_id], "print_time": _duration(file.duration),
-            "real_print_time": _duration(job.elapsed), "cancel_reason": job.cancel_reason, "cancel_details": "",
-            "started_by_email": starter.email, "feedback": "",
+            "job_id": job.id,
+            "printer_id": printer.id,
+            "printer_name": printer.name,
+            "printer_type": farm.printer_types[printer.type_id].description,
+            "file_id": file.id,
+            "file_name": file.name,
+            "print_date": cloud_time(job.started or job.created),
+            "email": owner.email,
+            "fname": owner.firstname,
+            "lname": owner.lastname,
+            "filament": round(file.weight * min(1.0, job.elapsed / max(1, file.duration)), 2),
+            "cost": file.cost,
+            "status": status_names[job.status_id],
+            "print_time": _duration(file.duration),
+            "real_print_time": _duration(job.elapsed),
+            "cancel_reason": job.cancel_reason,
+            "cancel_details": "",
+            "started_by_email": starter.email,
+            "feedback": "",
         }
         row = [values[k] for k in keys]
         if with_wg:
@@ -663,7 +802,9 @@ def _custom_report(farm: Farm, p: Params, user: User | None) -> Any:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
-    return Response(buffer.getvalue(), media_type="text/csv", headers={"Content-Disposition": "attachment; filename=report.csv"})
+    return Response(
+        buffer.getvalue(), media_type="text/csv", headers={"Content-Disposition": "attachment; filename=report.csv"}
+    )
 
 
 # --- upload (multipart) -------------------------------------------------------------------------
@@ -722,7 +863,12 @@ async def _upload(farm: Farm, request: Request, form: Any, user: User, storage: 
         layer = float(m.group(1)) if (m := re.search(r"layer_height\s*[=:]\s*([0-9.]+)", text)) else 0.2
         file = add_file(farm, user, name, 3600, max(1.0, size / 9000), "PLA", layer, 210, 60)
         file.size, file.project_id, file.is_gcode = size, project.id if project else None, is_gcode
-    return {"file_id": file.id, "show_select_printers": is_gcode, "project_id": file.project_id, "slicer": "" if is_gcode else "Slicer 5"}
+    return {
+        "file_id": file.id,
+        "show_select_printers": is_gcode,
+        "project_id": file.project_id,
+        "slicer": "" if is_gcode else "Slicer 5",
+    }
 
 
 # --- the app --------------------------------------------------------------------------------------
@@ -736,7 +882,13 @@ class DropConnection(Response):
     """Promise a long body, send a few bytes, end: the server must close the connection mid-response."""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+            }
+        )
         await send({"type": "http.response.body", "body": b'{"result":', "more_body": False})
 
 
@@ -848,20 +1000,31 @@ def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None
             counts: dict[str, int] = {}
             for printer in farm.printers.values():
                 counts[printer.state] = counts.get(printer.state, 0) + 1
-            return JSONResponse({"organization": farm.org_name, "printers": len(farm.printers), "jobs": len(farm.jobs),
-                                 "states": counts, "sessions": len(farm.sessions), "now": cloud_time(farm.now())})
+            return JSONResponse(
+                {
+                    "organization": farm.org_name,
+                    "printers": len(farm.printers),
+                    "jobs": len(farm.jobs),
+                    "states": counts,
+                    "sessions": len(farm.sessions),
+                    "now": cloud_time(farm.now()),
+                }
+            )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
         yield
         shutil.rmtree(storage, ignore_errors=True)
 
-    app = Starlette(lifespan=lifespan, routes=[
-        Route("/apiglobal/{call:path}", api_call, methods=["POST", "GET"]),
-        Route("/sim/faults", sim_faults, methods=["GET", "POST"]),
-        Route("/sim/clock", sim_clock, methods=["GET", "POST"]),
-        Route("/sim/state", sim_state, methods=["GET"]),
-    ])
+    app = Starlette(
+        lifespan=lifespan,
+        routes=[
+            Route("/apiglobal/{call:path}", api_call, methods=["POST", "GET"]),
+            Route("/sim/faults", sim_faults, methods=["GET", "POST"]),
+            Route("/sim/clock", sim_clock, methods=["GET", "POST"]),
+            Route("/sim/state", sim_state, methods=["GET"]),
+        ],
+    )
     app.state.holder = holder
     app.state.calls = calls
     app.state.faults = faults

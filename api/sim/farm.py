@@ -45,7 +45,13 @@ class FarmSettings:
     @classmethod
     def quiet(cls, seed: int = 7) -> FarmSettings:
         """No random events and no other users: what a test of one rule wants."""
-        return cls(seed=seed, failure_rate_per_hour=0, offline_rate_per_hour=0, new_job_rate_per_hour=0, tray_clear_mean_seconds=0)
+        return cls(
+            seed=seed,
+            failure_rate_per_hour=0,
+            offline_rate_per_hour=0,
+            new_job_rate_per_hour=0,
+            tray_clear_mean_seconds=0,
+        )
 
 
 @dataclass
@@ -300,9 +306,12 @@ class Farm:
                         self._end_job(printer, job, JobStatus.FINISHED, now)
             elif state == "ready" and s.new_job_rate_per_hour and rng.random() < s.new_job_rate_per_hour * dt / 3600:
                 self._someone_queues(printer, now)
-            elif state in ("bed_not_clear", "error") and s.tray_clear_mean_seconds:
-                if rng.random() < dt / s.tray_clear_mean_seconds:
-                    self._tray_cleared(printer, now)
+            elif (
+                state in ("bed_not_clear", "error")
+                and s.tray_clear_mean_seconds
+                and rng.random() < dt / s.tray_clear_mean_seconds
+            ):
+                self._tray_cleared(printer, now)
             self._heat(printer, dt)
 
     def _heat(self, printer: Printer, dt: float) -> None:
@@ -393,9 +402,13 @@ class Farm:
         printer.tray_clear = False
         printer.current_job_id = job.id
         ptype = self.printer_types[printer.type_id]
-        printer.targets = [file.bed_temp if ptype.heated_bed else 0.0] + [file.nozzle_temp] + [0.0] * (ptype.extruders - 1)
+        printer.targets = (
+            [file.bed_temp if ptype.heated_bed else 0.0] + [file.nozzle_temp] + [0.0] * (ptype.extruders - 1)
+        )
 
-    def _end_job(self, printer: Printer, job: Job, status: JobStatus, now: datetime, *, printer_state: str | None = None) -> None:
+    def _end_job(
+        self, printer: Printer, job: Job, status: JobStatus, now: datetime, *, printer_state: str | None = None
+    ) -> None:
         job.status_id = status
         job.ended = now
         job.updated = now
@@ -554,7 +567,9 @@ class Farm:
             job.cancel_reason = "Cancelled in queue"
             return
         if job.status_id != JobStatus.PRINTING:
-            raise SimError(f"Cannot cancel job {job_id}: it has already ended ({JobStatus.from_id(job.status_id).label})", 409)
+            raise SimError(
+                f"Cannot cancel job {job_id}: it has already ended ({JobStatus.from_id(job.status_id).label})", 409
+            )
         if not printer.online:
             raise SimError(f"Cannot cancel job {job_id}: printer is offline", 409)
         job.cancel_reason = "Cancelled by user"

@@ -54,7 +54,14 @@ MEMBERS = [
 WORKGROUPS = [("Engineering", 2), ("Student Lab", 3), ("Research", 2)]
 
 # Share of printers in each state when the farm is generated (the rest start ready).
-INITIAL_STATES = [("printing", 0.46), ("paused", 0.04), ("bed_not_clear", 0.10), ("error", 0.04), ("notconnected", 0.06), ("downloading", 0.02)]
+INITIAL_STATES = [
+    ("printing", 0.46),
+    ("paused", 0.04),
+    ("bed_not_clear", 0.10),
+    ("error", 0.04),
+    ("notconnected", 0.06),
+    ("downloading", 0.02),
+]
 
 
 def _base_org(farm: Farm) -> None:
@@ -73,18 +80,46 @@ def _base_org(farm: Farm) -> None:
         farm.printer_types[type_id] = PrinterType(type_id, desc, short, extruders, bed, volume, diameter)
     colors = ["#2e86de", "#10ac84", "#ee5253", "#ff9f43"]
     for user in farm.users.values():
-        project = Project(farm.next_id("project", 1), user.id, "Lab prints" if user.is_admin else f"{user.firstname}'s parts", colors[user.id % 4])
+        project = Project(
+            farm.next_id("project", 1),
+            user.id,
+            "Lab prints" if user.is_admin else f"{user.firstname}'s parts",
+            colors[user.id % 4],
+        )
         farm.projects[project.id] = project
 
 
-def add_file(farm: Farm, owner: User, name: str, duration: int, grams: float, material: str, layer: float,
-             nozzle: float, bed: float, supports: bool = False, raft: bool = False, printer_type_id: int | None = None) -> File:
+def add_file(
+    farm: Farm,
+    owner: User,
+    name: str,
+    duration: int,
+    grams: float,
+    material: str,
+    layer: float,
+    nozzle: float,
+    bed: float,
+    supports: bool = False,
+    raft: bool = False,
+    printer_type_id: int | None = None,
+) -> File:
     project = next((p for p in farm.projects.values() if p.owner_id == owner.id), None)
     file = File(
-        id=farm.next_id("file", 58600), name=name, size=int(grams * 9000) + 12000, owner_id=owner.id,
-        project_id=project.id if project else None, printer_type_id=printer_type_id, duration=duration,
-        weight=grams, material=material, layer_height=layer, nozzle_temp=nozzle, bed_temp=bed,
-        supports=supports, raft=raft, picture=hashlib.sha256(f"{name}:{owner.id}".encode()).hexdigest() + ".png",
+        id=farm.next_id("file", 58600),
+        name=name,
+        size=int(grams * 9000) + 12000,
+        owner_id=owner.id,
+        project_id=project.id if project else None,
+        printer_type_id=printer_type_id,
+        duration=duration,
+        weight=grams,
+        material=material,
+        layer_height=layer,
+        nozzle_temp=nozzle,
+        bed_temp=bed,
+        supports=supports,
+        raft=raft,
+        picture=hashlib.sha256(f"{name}:{owner.id}".encode()).hexdigest() + ".png",
         cost=round(grams * 0.05, 2),
     )
     farm.files[file.id] = file
@@ -95,9 +130,14 @@ def _printer(farm: Farm, name: str, ptype: PrinterType, workgroup_ids: list[int]
     rng = farm.rng
     pid = farm.next_id("printer", 24050)
     printer = Printer(
-        id=pid, name=name, type_id=ptype.id, snr=f"SN{rng.randrange(10**9, 10**10)}",
-        host_num=f"{rng.randrange(16**8):08X}", local_ip=f"192.168.{rng.randrange(1, 20)}.{rng.randrange(2, 250)}",
-        workgroup_ids=workgroup_ids, registration_code="",
+        id=pid,
+        name=name,
+        type_id=ptype.id,
+        snr=f"SN{rng.randrange(10**9, 10**10)}",
+        host_num=f"{rng.randrange(16**8):08X}",
+        local_ip=f"192.168.{rng.randrange(1, 20)}.{rng.randrange(2, 250)}",
+        workgroup_ids=workgroup_ids,
+        registration_code="",
     )
     printer.temps = [22.0 if ptype.heated_bed else 0.0] + [22.0] * ptype.extruders
     printer.targets = [0.0] * (ptype.extruders + 1)
@@ -129,7 +169,9 @@ def _history(farm: Farm, printer: Printer, files: list[File], users: list[User],
             break
 
 
-def _initial_state(farm: Farm, printer: Printer, state: str, files: list[File], users: list[User], *, extra_queue: bool = True) -> None:
+def _initial_state(
+    farm: Farm, printer: Printer, state: str, files: list[File], users: list[User], *, extra_queue: bool = True
+) -> None:
     rng = farm.rng
     now = farm.now()
     ptype = farm.printer_types[printer.type_id]
@@ -145,7 +187,9 @@ def _initial_state(farm: Farm, printer: Printer, state: str, files: list[File], 
         printer.state = state
         printer.percent = round(100 * progress, 1) if state != "downloading" else 40.0
         printer.download_left = farm.settings.download_seconds * 0.6
-        printer.temps = [(file.bed_temp if ptype.heated_bed else 0.0)] + [file.nozzle_temp] + [22.0] * (ptype.extruders - 1)
+        printer.temps = (
+            [(file.bed_temp if ptype.heated_bed else 0.0)] + [file.nozzle_temp] + [22.0] * (ptype.extruders - 1)
+        )
     elif state == "bed_not_clear":
         printer.state, printer.tray_clear, printer.percent = "bed_not_clear", False, 100.0
         printer.temps = [40.0 if ptype.heated_bed else 0.0] + [45.0] * ptype.extruders
@@ -156,10 +200,18 @@ def _initial_state(farm: Farm, printer: Printer, state: str, files: list[File], 
         printer.state_before_offline = "ready"
     if extra_queue and rng.random() < 0.3 and state != "notconnected":
         for _ in range(rng.randint(1, 3)):
-            farm._new_job(printer, rng.choice(files), rng.choice(users), now - timedelta(minutes=rng.uniform(1, 240)), autostart=rng.random() < 0.5)
+            farm._new_job(
+                printer,
+                rng.choice(files),
+                rng.choice(users),
+                now - timedelta(minutes=rng.uniform(1, 240)),
+                autostart=rng.random() < 0.5,
+            )
 
 
-def generate_farm(printers: int = 24, *, seed: int = 7, clock: SimClock | None = None, settings: FarmSettings | None = None) -> Farm:
+def generate_farm(
+    printers: int = 24, *, seed: int = 7, clock: SimClock | None = None, settings: FarmSettings | None = None
+) -> Farm:
     """A realistic mixed lab: several makes and types, 1-2 extruders, some beds unheated."""
     settings = settings or FarmSettings(seed=seed)
     settings.seed = seed
@@ -180,7 +232,9 @@ def generate_farm(printers: int = 24, *, seed: int = 7, clock: SimClock | None =
         stem = spec[7]
         counters[stem] = counters.get(stem, 0) + 1
         ptype = farm.printer_types[spec[0]]
-        workgroups = [wg_ids[index % len(wg_ids)]] + ([wg_ids[(index + 1) % len(wg_ids)]] if rng.random() < 0.15 else [])
+        workgroups = [wg_ids[index % len(wg_ids)]] + (
+            [wg_ids[(index + 1) % len(wg_ids)]] if rng.random() < 0.15 else []
+        )
         printer = _printer(farm, f"{stem}-{counters[stem]:02d}", ptype, workgroups)
         _history(farm, printer, files, users, rng.randint(2, 8))
         _initial_state(farm, printer, rng.choices(states, weights)[0], files, users)
@@ -198,7 +252,9 @@ def load_farm_file(path: str | Path, *, clock: SimClock | None = None, settings:
     return farm_from_dict(tomllib.loads(Path(path).read_text(encoding="utf-8")), clock=clock, settings=settings)
 
 
-def farm_from_dict(data: dict[str, Any], *, clock: SimClock | None = None, settings: FarmSettings | None = None) -> Farm:
+def farm_from_dict(
+    data: dict[str, Any], *, clock: SimClock | None = None, settings: FarmSettings | None = None
+) -> Farm:
     """The farm a farm file describes (see `load_farm_file`)."""
     farm = Farm(clock, settings or FarmSettings())
     farm.org_name = data.get("organization", farm.org_name)
@@ -206,8 +262,14 @@ def farm_from_dict(data: dict[str, Any], *, clock: SimClock | None = None, setti
         farm.printer_types[type_id] = PrinterType(type_id, desc, short, extruders, bed, volume, diameter)
     users = data.get("users") or [{"email": DEMO_USERNAME, "password": DEMO_PASSWORD, "admin": True}]
     for entry in users:
-        user = User(farm.next_id("user", 100), entry["email"], entry.get("password", DEMO_PASSWORD),
-                    entry.get("firstname", ""), entry.get("lastname", ""), access_role=1 if entry.get("admin") else 0)
+        user = User(
+            farm.next_id("user", 100),
+            entry["email"],
+            entry.get("password", DEMO_PASSWORD),
+            entry.get("firstname", ""),
+            entry.get("lastname", ""),
+            access_role=1 if entry.get("admin") else 0,
+        )
         farm.users[user.id] = user
         project_id = farm.next_id("project")
         farm.projects[project_id] = Project(project_id, user.id, "Default", "#2e86de")
@@ -223,10 +285,19 @@ def farm_from_dict(data: dict[str, Any], *, clock: SimClock | None = None, setti
     owner = next(iter(farm.users.values()))
     files = []
     for entry in data.get("files", []):
-        files.append(add_file(farm, by_email.get(entry.get("owner", ""), owner), entry["name"],
-                              int(entry.get("minutes", 60) * 60), float(entry.get("grams", 10)),
-                              entry.get("material", "PLA"), float(entry.get("layer_height", 0.2)),
-                              float(entry.get("nozzle", 210)), float(entry.get("bed", 60))))
+        files.append(
+            add_file(
+                farm,
+                by_email.get(entry.get("owner", ""), owner),
+                entry["name"],
+                int(entry.get("minutes", 60) * 60),
+                float(entry.get("grams", 10)),
+                entry.get("material", "PLA"),
+                float(entry.get("layer_height", 0.2)),
+                float(entry.get("nozzle", 210)),
+                float(entry.get("bed", 60)),
+            )
+        )
     if not files:
         files = [add_file(farm, owner, *spec) for spec in FILES[:4]]
     for entry in data.get("printers", []):

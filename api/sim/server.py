@@ -36,16 +36,24 @@ class SimServer:
     The socket is bound before the thread starts, so the URL is usable the moment `start` returns.
     """
 
-    def __init__(self, farm: Farm, *, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None,
-                 silent: bool = True) -> None:
+    def __init__(
+        self, farm: Farm, *, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None, silent: bool = True
+    ) -> None:
         self.faults = faults or Faults()
         self.app = create_app(farm, self.faults)
         self._socket = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
-        config = uvicorn.Config(self.app, http="h11", lifespan="on", access_log=False, **quiet_uvicorn(silent=silent),
-                                timeout_keep_alive=75, timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            self.app,
+            http="h11",
+            lifespan="on",
+            access_log=False,
+            **quiet_uvicorn(silent=silent),
+            timeout_keep_alive=75,
+            timeout_graceful_shutdown=1,
+        )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
@@ -69,7 +77,9 @@ class SimServer:
         return f"http://{host}:{self.port}"
 
     def start(self) -> SimServer:
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, name="farmdash-sim", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="farmdash-sim", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:

@@ -22,7 +22,9 @@ class Cloud:
         self.responses: dict[str, Callable[[httpx.Request], httpx.Response] | httpx.Response] = {}
 
     def answer(self, call: str, message=None, *, status: int = 200, body: dict | None = None) -> None:
-        self.responses[call] = httpx.Response(status, json=body if body is not None else {"result": True, "message": message})
+        self.responses[call] = httpx.Response(
+            status, json=body if body is not None else {"result": True, "message": message}
+        )
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -48,7 +50,9 @@ def cloud() -> Cloud:
 
 @pytest.fixture
 async def client(cloud: Cloud):
-    async with PrinterOSClient("https://cloud.example", session=SESSION, transport=httpx.MockTransport(cloud.handler)) as c:
+    async with PrinterOSClient(
+        "https://cloud.example", session=SESSION, transport=httpx.MockTransport(cloud.handler)
+    ) as c:
         yield c
 
 

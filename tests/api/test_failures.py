@@ -34,13 +34,17 @@ async def test_success_false_envelope_is_an_error(cloud, client):
 
 
 async def test_html_502_page_is_transport_error(cloud, client):
-    cloud.responses["get_projects"] = httpx.Response(502, text="<html><h1>502 Bad Gateway</h1></html>", headers={"content-type": "text/html"})
-    with pytest.raises(TransportError, match="HTML page .HTTP 502"):
+    cloud.responses["get_projects"] = httpx.Response(
+        502, text="<html><h1>502 Bad Gateway</h1></html>", headers={"content-type": "text/html"}
+    )
+    with pytest.raises(TransportError, match=r"HTML page .HTTP 502"):
         await client.get_projects()
 
 
 async def test_truncated_json_is_transport_error(cloud, client):
-    cloud.responses["get_projects"] = httpx.Response(200, text='{"result": true, "message": [{"id"', headers={"content-type": "application/json"})
+    cloud.responses["get_projects"] = httpx.Response(
+        200, text='{"result": true, "message": [{"id"', headers={"content-type": "application/json"}
+    )
     with pytest.raises(TransportError, match="not JSON"):
         await client.get_projects()
 

@@ -10,7 +10,17 @@ from hypothesis import strategies as st
 
 from api import models as m
 
-NASTY_NAMES = ["[bold]x[/]", "[/]", "[@click=app.quit]x[/]", "\x1b]0;pwned\x07name", "Ω≈ç√ 打印机 🖨", "", " ", "a" * 5000, "\x9b31m red"]
+NASTY_NAMES = [
+    "[bold]x[/]",
+    "[/]",
+    "[@click=app.quit]x[/]",
+    "\x1b]0;pwned\x07name",
+    "Ω≈ç√ 打印机 🖨",
+    "",
+    " ",
+    "a" * 5000,
+    "\x9b31m red",
+]
 
 
 @given(st.integers(min_value=-(10**18), max_value=10**18))
@@ -30,7 +40,7 @@ def test_percent_any_float_or_string_is_finite_or_none(value):
 @given(st.text())
 def test_names_never_carry_control_characters(text):
     printer = m.Printer.model_validate({"id": 1, "name": text, "state": text})
-    assert not any(ord(ch) < 32 and ch not in "\t\n" or 0x7F <= ord(ch) <= 0x9F for ch in printer.name)
+    assert not any((ord(ch) < 32 and ch not in "\t\n") or 0x7F <= ord(ch) <= 0x9F for ch in printer.name)
     assert isinstance(printer.state_kind, m.PrinterState)
 
 
@@ -42,7 +52,9 @@ def test_markup_in_names_is_kept_as_text(name):
         assert printer.name == name
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("t", True), ("f", False), ("true", True), ("0", False), (1, True), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("t", True), ("f", False), ("true", True), ("0", False), (1, True), ("", False)]
+)
 def test_flags(raw, expected):
     assert m.JobInfo.model_validate({"id": 1, "status_id": 77, "raft": raw}).raft is expected
 
@@ -59,8 +71,15 @@ def test_unknown_status_and_state_do_not_fail():
     assert printer.state == "melting" and printer.state_kind is m.PrinterState.UNKNOWN
 
 
-@pytest.mark.parametrize(("raw", "kind"), [("offline", m.PrinterState.OFFLINE), ("notconnected", m.PrinterState.OFFLINE),
-                                           ("Virtual", m.PrinterState.VIRTUAL), ("bed_not_clear", m.PrinterState.BED_NOT_CLEAR)])
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("offline", m.PrinterState.OFFLINE),
+        ("notconnected", m.PrinterState.OFFLINE),
+        ("Virtual", m.PrinterState.VIRTUAL),
+        ("bed_not_clear", m.PrinterState.BED_NOT_CLEAR),
+    ],
+)
 def test_printer_state_spellings(raw, kind):
     assert m.PrinterState.parse(raw) is kind
 
@@ -72,7 +91,9 @@ def test_extra_keys_are_kept_and_nulls_stay_none():
 
 
 def test_temps_with_junk_entries():
-    printer = m.Printer.model_validate({"id": 1, "temps": ["60.5", "", None, "abc", 1e308 * 10], "target_temps": "[0, 215]"})
+    printer = m.Printer.model_validate(
+        {"id": 1, "temps": ["60.5", "", None, "abc", 1e308 * 10], "target_temps": "[0, 215]"}
+    )
     assert printer.temps == [60.5, None, None, None, None]
     assert printer.tool_target() == 215
 
@@ -83,8 +104,12 @@ def test_json_in_string_that_is_not_json():
 
 
 @settings(max_examples=50)
-@given(st.dictionaries(st.sampled_from(["id", "status_id", "weight", "raft", "extruders", "datetime", "cost", "filename"]),
-                       st.one_of(st.none(), st.text(max_size=20), st.integers(), st.floats(), st.booleans())))
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "status_id", "weight", "raft", "extruders", "datetime", "cost", "filename"]),
+        st.one_of(st.none(), st.text(max_size=20), st.integers(), st.floats(), st.booleans()),
+    )
+)
 def test_job_info_either_validates_or_raises_validation_error(data):
     from pydantic import ValidationError
 

@@ -30,46 +30,86 @@ CASES = {
     "check_session": (lambda c, lab: c.check_session(), None),
     "get_projects": (lambda c, lab: c.get_projects(), None),
     "get_workgroups_simple_list": (lambda c, lab: c.get_workgroups_simple_list(), None),
-    "get_organization_printers_list": (lambda c, lab: c.get_organization_printers_list(),
-                                       lambda c, lab: c.get_organization_printers_list(printer_id=999999)),
-    "get_printer_jobs": (lambda c, lab: c.get_printer_jobs(ready(lab)), lambda c, lab: c.get_printer_jobs(ready(lab), limit=-1)),
+    "get_organization_printers_list": (
+        lambda c, lab: c.get_organization_printers_list(),
+        lambda c, lab: c.get_organization_printers_list(printer_id=999999),
+    ),
+    "get_printer_jobs": (
+        lambda c, lab: c.get_printer_jobs(ready(lab)),
+        lambda c, lab: c.get_printer_jobs(ready(lab), limit=-1),
+    ),
     "get_job_info": (lambda c, lab: _queued_then(c, lab, "get_job_info"), lambda c, lab: c.get_job_info(1)),
-    "get_slicer_settings_for_gcode": (lambda c, lab: c.get_slicer_settings_for_gcode(a_file(lab)),
-                                      lambda c, lab: c.get_slicer_settings_for_gcode(1)),
-    "file_update": (lambda c, lab: c.file_update({a_file(lab): {"ptype": 81, "gtype": "Cura", "zip": False}}),
-                    lambda c, lab: c.file_update({a_file(lab): {"ptype": 123456}})),
+    "get_slicer_settings_for_gcode": (
+        lambda c, lab: c.get_slicer_settings_for_gcode(a_file(lab)),
+        lambda c, lab: c.get_slicer_settings_for_gcode(1),
+    ),
+    "file_update": (
+        lambda c, lab: c.file_update({a_file(lab): {"ptype": 81, "gtype": "Cura", "zip": False}}),
+        lambda c, lab: c.file_update({a_file(lab): {"ptype": 123456}}),
+    ),
     "get_printer_types": (lambda c, lab: c.get_printer_types(), None),
-    "get_printer_shares": (lambda c, lab: c.get_printer_shares(ready(lab)), lambda c, lab: c.get_printer_shares(424242)),
-    "share_printer": (lambda c, lab: c.share_printer(ready(lab), 2, "member@example.com"),
-                      lambda c, lab: c.share_printer(ready(lab), 9, "member@example.com")),
+    "get_printer_shares": (
+        lambda c, lab: c.get_printer_shares(ready(lab)),
+        lambda c, lab: c.get_printer_shares(424242),
+    ),
+    "share_printer": (
+        lambda c, lab: c.share_printer(ready(lab), 2, "member@example.com"),
+        lambda c, lab: c.share_printer(ready(lab), 9, "member@example.com"),
+    ),
     "unshare_printer": (lambda c, lab: _share_then_unshare(c, lab), lambda c, lab: c.unshare_printer(777)),
-    "add_printer_by_registration_code": (lambda c, lab: c.add_printer_by_registration_code("ABCD1234"),
-                                         lambda c, lab: c.add_printer_by_registration_code("no!")),
+    "add_printer_by_registration_code": (
+        lambda c, lab: c.add_printer_by_registration_code("ABCD1234"),
+        lambda c, lab: c.add_printer_by_registration_code("no!"),
+    ),
     "get_printers_list": (lambda c, lab: c.get_printers_list(printer_id=[ready(lab)]), None),
-    "get_workgroup_users": (lambda c, lab: c.get_workgroup_users(min(lab.workgroups)), lambda c, lab: c.get_workgroup_users(5)),
-    "add_user_to_workgroup": (lambda c, lab: c.add_user_to_workgroup(min(lab.workgroups), "queuer@example.com"),
-                              lambda c, lab: c.add_user_to_workgroup(min(lab.workgroups), "nobody@example.com")),
-    "delete_user_from_workgroup": (lambda c, lab: c.delete_user_from_workgroup(min(lab.workgroups), member_id(lab)),
-                                   lambda c, lab: c.delete_user_from_workgroup(min(lab.workgroups), 1)),
+    "get_workgroup_users": (
+        lambda c, lab: c.get_workgroup_users(min(lab.workgroups)),
+        lambda c, lab: c.get_workgroup_users(5),
+    ),
+    "add_user_to_workgroup": (
+        lambda c, lab: c.add_user_to_workgroup(min(lab.workgroups), "queuer@example.com"),
+        lambda c, lab: c.add_user_to_workgroup(min(lab.workgroups), "nobody@example.com"),
+    ),
+    "delete_user_from_workgroup": (
+        lambda c, lab: c.delete_user_from_workgroup(min(lab.workgroups), member_id(lab)),
+        lambda c, lab: c.delete_user_from_workgroup(min(lab.workgroups), 1),
+    ),
     "get_printer_types_detailed": (lambda c, lab: c.get_printer_types_detailed(), None),
-    "get_custom_report": (lambda c, lab: c.get_custom_report(), lambda c, lab: c.get_custom_report(from_="2024-01-01", to="2025-06-01")),
-    "get_camera_list_token": (lambda c, lab: c.get_camera_list_token(printer_id=ready(lab)),
-                              lambda c, lab: c.get_camera_list_token(printer_id=5)),
+    "get_custom_report": (
+        lambda c, lab: c.get_custom_report(),
+        lambda c, lab: c.get_custom_report(from_="2024-01-01", to="2025-06-01"),
+    ),
+    "get_camera_list_token": (
+        lambda c, lab: c.get_camera_list_token(printer_id=ready(lab)),
+        lambda c, lab: c.get_camera_list_token(printer_id=5),
+    ),
     "google_login": (lambda c, lab: _google(c, lab), lambda c, lab: c.google_login("forged")),
     "gdpr_registration": (lambda c, lab: _gdpr(c, lab), lambda c, lab: _gdpr_refused(c, lab)),
-    "create_organization_user": (lambda c, lab: c.create_organization_user("new@example.com", 3, firstname="New"),
-                                 lambda c, lab: c.create_organization_user("not-an-email", 3)),
-    "get_finished_jobs_report": (lambda c, lab: c.get_finished_jobs_report(), lambda c, lab: c.get_finished_jobs_report(from_="bad")),
-    "slice": (lambda c, lab: c.slice(a_file(lab), {"layer_height": 0.2}), lambda c, lab: c.slice(a_file(lab), "not json")),
+    "create_organization_user": (
+        lambda c, lab: c.create_organization_user("new@example.com", 3, firstname="New"),
+        lambda c, lab: c.create_organization_user("not-an-email", 3),
+    ),
+    "get_finished_jobs_report": (
+        lambda c, lab: c.get_finished_jobs_report(),
+        lambda c, lab: c.get_finished_jobs_report(from_="bad"),
+    ),
+    "slice": (
+        lambda c, lab: c.slice(a_file(lab), {"layer_height": 0.2}),
+        lambda c, lab: c.slice(a_file(lab), "not json"),
+    ),
     "print_file": (lambda c, lab: c.print_file(a_file(lab), ready(lab)), lambda c, lab: c.print_file(999, ready(lab))),
     "job_start": (lambda c, lab: _queued_then(c, lab, "job_start"), lambda c, lab: c.job_start(424242)),
     "job_pause": (lambda c, lab: _printing_then(c, lab, "job_pause"), lambda c, lab: _queued_then(c, lab, "job_pause")),
     "job_unpause": (lambda c, lab: _paused_then_unpause(c, lab), lambda c, lab: _printing_then(c, lab, "job_unpause")),
     "job_cancel": (lambda c, lab: _queued_then(c, lab, "job_cancel"), lambda c, lab: c.job_cancel(424242)),
-    "update_user_settings": (lambda c, lab: c.update_user_settings(member_id(lab), balance=5, quota=9),
-                             lambda c, lab: c.update_user_settings(1)),
-    "printer_clear_build_tray": (lambda c, lab: c.printer_clear_build_tray(ready(lab)),
-                                 lambda c, lab: _printing_then(c, lab, "printer_clear_build_tray", by_printer=True)),
+    "update_user_settings": (
+        lambda c, lab: c.update_user_settings(member_id(lab), balance=5, quota=9),
+        lambda c, lab: c.update_user_settings(1),
+    ),
+    "printer_clear_build_tray": (
+        lambda c, lab: c.printer_clear_build_tray(ready(lab)),
+        lambda c, lab: _printing_then(c, lab, "printer_clear_build_tray", by_printer=True),
+    ),
     "loginout": (lambda c, lab: c.loginout(), None),
     "upload": (None, None),  # tests of their own below
 }
@@ -160,9 +200,19 @@ async def test_missing_and_malformed_parameters(sim_server, admin, lab):
 async def test_wire_format_is_loose_like_the_cloud(sim_server, admin, lab):
     await admin.print_file(a_file(lab), ready(lab))
     async with httpx.AsyncClient(base_url=sim_server.base_url) as raw:
-        jobs = (await raw.post("/apiglobal/get_printer_jobs", data={"session": admin.session, "printer_id": ready(lab)})).json()
-        info = (await raw.post("/apiglobal/get_job_info", data={"session": admin.session, "job_id": jobs["message"][0]["id"]})).json()
-        slicer = (await raw.post("/apiglobal/get_slicer_settings_for_gcode", data={"session": admin.session, "file_id": a_file(lab)})).json()
+        jobs = (
+            await raw.post("/apiglobal/get_printer_jobs", data={"session": admin.session, "printer_id": ready(lab)})
+        ).json()
+        info = (
+            await raw.post(
+                "/apiglobal/get_job_info", data={"session": admin.session, "job_id": jobs["message"][0]["id"]}
+            )
+        ).json()
+        slicer = (
+            await raw.post(
+                "/apiglobal/get_slicer_settings_for_gcode", data={"session": admin.session, "file_id": a_file(lab)}
+            )
+        ).json()
     assert isinstance(jobs["message"][0]["id"], str) and isinstance(jobs["message"][0]["status_id"], str)
     assert info["message"]["heated_bed"] in ("t", "f") and isinstance(info["message"]["extruders"], str)
     assert slicer["success"] is True and "result" in slicer
@@ -236,7 +286,7 @@ async def test_session_expires_after_idle_time(admin, lab):
     assert await admin.check_session() is True
     lab.step(lab.settings.session_idle_seconds + 1)
     assert await admin.check_session() is False
-    with pytest.raises(AuthError, match="expired|Invalid"):
+    with pytest.raises(AuthError, match=r"expired|Invalid"):
         await admin.get_projects()
 
 

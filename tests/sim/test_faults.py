@@ -18,7 +18,10 @@ async def test_error_500(sim_server, admin):
     assert info.value.status == 500 and "Internal server error" in str(info.value)
 
 
-@pytest.mark.parametrize(("fault", "match"), [("html_error", "HTML page .HTTP 502"), ("malformed_json", "not JSON"), ("drop", "connection to the cloud failed")])
+@pytest.mark.parametrize(
+    ("fault", "match"),
+    [("html_error", "HTML page .HTTP 502"), ("malformed_json", "not JSON"), ("drop", "connection to the cloud failed")],
+)
 async def test_transport_faults(sim_server, admin, fault, match):
     sim_server.faults.update({f"{fault}_rate": 1.0})
     with pytest.raises(TransportError, match=match):

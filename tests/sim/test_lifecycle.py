@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from api import ApiError, JobStatus, PrinterState
@@ -102,7 +104,7 @@ async def test_temperatures_follow_a_heating_curve(admin, lab):
     for _ in range(6):
         lab.step(10)
         seen.append((await state_of(admin, pid)).tool_temp())
-    assert all(b > a for a, b in zip(seen, seen[1:], strict=False)), seen
+    assert all(b > a for a, b in itertools.pairwise(seen)), seen
     assert seen[-1] > 150
 
 
@@ -146,7 +148,12 @@ async def test_seeded_farms_are_reproducible(sim_server):
     from api.sim import FarmSettings, SimClock, generate_farm
 
     def run(seed):
-        farm = generate_farm(30, seed=seed, clock=SimClock.frozen_at(), settings=FarmSettings(seed=seed, failure_rate_per_hour=5, offline_rate_per_hour=5))
+        farm = generate_farm(
+            30,
+            seed=seed,
+            clock=SimClock.frozen_at(),
+            settings=FarmSettings(seed=seed, failure_rate_per_hour=5, offline_rate_per_hour=5),
+        )
         for _ in range(20):
             farm.step(30)
         return [(p.name, p.state, tuple(p.temps), round(p.percent, 3)) for p in farm.printers.values()]
@@ -169,10 +176,20 @@ async def test_frozen_clock_stands_still_until_stepped(admin, lab):
 async def test_failures_and_offline_happen_at_their_rates(sim_server):
     from api.sim import FarmSettings, SimClock, generate_farm
 
-    farm = generate_farm(40, seed=3, clock=SimClock.frozen_at(),
-                         settings=FarmSettings(seed=3, failure_rate_per_hour=2, offline_rate_per_hour=1, tray_clear_mean_seconds=0, new_job_rate_per_hour=0))
+    farm = generate_farm(
+        40,
+        seed=3,
+        clock=SimClock.frozen_at(),
+        settings=FarmSettings(
+            seed=3, failure_rate_per_hour=2, offline_rate_per_hour=1, tray_clear_mean_seconds=0, new_job_rate_per_hour=0
+        ),
+    )
     farm.step(3600)
-    failed = sum(1 for j in farm.jobs.values() if j.status_id == JobStatus.FAILED and j.ended and j.ended > farm.now().replace(hour=0))
+    failed = sum(
+        1
+        for j in farm.jobs.values()
+        if j.status_id == JobStatus.FAILED and j.ended and j.ended > farm.now().replace(hour=0)
+    )
     offline_now = sum(1 for p in farm.printers.values() if not p.online)
     assert failed >= 3
     assert offline_now >= 1

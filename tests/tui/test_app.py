@@ -30,8 +30,14 @@ async def select(pilot, printer):
 
 
 def actions(calls):
-    ignore = {"get_organization_printers_list", "get_printer_jobs", "get_job_info", "get_workgroups_simple_list",
-              "login", "get_slicer_settings_for_gcode"}
+    ignore = {
+        "get_organization_printers_list",
+        "get_printer_jobs",
+        "get_job_info",
+        "get_workgroups_simple_list",
+        "login",
+        "get_slicer_settings_for_gcode",
+    }
     return [c for c in calls if c not in ignore]
 
 
@@ -289,7 +295,16 @@ async def test_help_and_palette_list_the_actions(app):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(str(s.render()) for s in app.screen.query("Static"))
-        for word in ("Pause", "Resume", "Cancel", "Tray clear", "Start queued", "Table/cards", "Filter", "Faster refresh"):
+        for word in (
+            "Pause",
+            "Resume",
+            "Cancel",
+            "Tray clear",
+            "Start queued",
+            "Table/cards",
+            "Filter",
+            "Faster refresh",
+        ):
             assert word in text
         await pilot.press("escape")
         from tui.commands import screen_bindings
@@ -367,7 +382,14 @@ async def test_saved_session_is_reused_and_cleared_when_rejected(sim_server, dem
 
 
 async def test_markup_and_control_characters_in_names(sim_server, demo_farm):
-    nasty = ["[bold]x[/]", "[/]", "[@click=app.quit]boom[/]", "\x1b]0;owned\x07evil", "[b", "打印机-01 三号打印机很长的名字"]
+    nasty = [
+        "[bold]x[/]",
+        "[/]",
+        "[@click=app.quit]boom[/]",
+        "\x1b]0;owned\x07evil",
+        "[b",
+        "打印机-01 三号打印机很长的名字",
+    ]
     for printer, name in zip(sorted(demo_farm.printers.values(), key=lambda p: p.id), nasty, strict=False):
         printer.name = name
     demo_farm.files[next(iter(demo_farm.files))].name = "[red]part[/].gcode"
@@ -429,8 +451,8 @@ async def test_wrong_password_from_environment_brings_the_login_screen(sim_serve
 
 async def test_odd_values_from_the_cloud(sim_server, demo_farm):
     odd = sorted(demo_farm.printers.values(), key=lambda p: p.name)
-    odd[0].state = "melting"          # a state nobody documented
-    odd[1].percent = 250.0            # out of range
+    odd[0].state = "melting"  # a state nobody documented
+    odd[1].percent = 250.0  # out of range
     odd[1].state = "printing"
     odd[2].temps, odd[2].targets = [], []  # no temperatures at all
     app = build_app(sim_server, demo_farm)
@@ -478,8 +500,13 @@ async def test_cloud_down_at_start_then_up(demo_farm):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = make_app(PrinterOSClient(f"http://127.0.0.1:{port}"), refresh_seconds=3600, organization="Lab",
-                   credentials=Credentials("admin@example.com", DEMO_PASSWORD), clock=demo_farm.clock.now)
+    app = make_app(
+        PrinterOSClient(f"http://127.0.0.1:{port}"),
+        refresh_seconds=3600,
+        organization="Lab",
+        credentials=Credentials("admin@example.com", DEMO_PASSWORD),
+        clock=demo_farm.clock.now,
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "NO CONNECTION" in header_text(app)

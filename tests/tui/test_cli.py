@@ -34,10 +34,16 @@ def test_settings_from_config_file_and_env(tmp_path, monkeypatch):
     from tui.config import Settings
 
     config = tmp_path / "config.toml"
-    config.write_text('endpoint = "https://acorn.3dprinteros.com"\nusername = "tech@lab.org"\nrefresh = 5\npassword = "no"\n')
+    config.write_text(
+        'endpoint = "https://acorn.3dprinteros.com"\nusername = "tech@lab.org"\nrefresh = 5\npassword = "no"\n'
+    )
     monkeypatch.setenv("FARMDASH_CONFIG", str(config))
     settings = Settings()
-    assert (settings.endpoint, settings.username, settings.refresh) == ("https://acorn.3dprinteros.com", "tech@lab.org", 5)
+    assert (settings.endpoint, settings.username, settings.refresh) == (
+        "https://acorn.3dprinteros.com",
+        "tech@lab.org",
+        5,
+    )
     assert not hasattr(settings, "password")
     monkeypatch.setenv("FARMDASH_REFRESH", "10")
     assert Settings().refresh == 10
@@ -64,21 +70,31 @@ def test_sim_command_serves_the_api():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "sim", "--port", str(port), "--printers", "12", "--seed", "3"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "sim", "--port", str(port), "--printers", "12", "--seed", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         banner = [proc.stdout.readline() for _ in range(3)]
         assert f"http://127.0.0.1:{port}" in banner[1] and "admin@example.com / demo" in banner[2]
         deadline = time.monotonic() + 20
         while True:
             try:
-                login = httpx.post(f"http://127.0.0.1:{port}/apiglobal/login", data={"username": "admin@example.com", "password": "demo"})
+                login = httpx.post(
+                    f"http://127.0.0.1:{port}/apiglobal/login",
+                    data={"username": "admin@example.com", "password": "demo"},
+                )
                 break
             except httpx.ConnectError:
                 assert time.monotonic() < deadline
                 time.sleep(0.1)
         session = login.json()["message"]["session"]
-        printers = httpx.post(f"http://127.0.0.1:{port}/apiglobal/get_organization_printers_list", data={"session": session}).json()
+        printers = httpx.post(
+            f"http://127.0.0.1:{port}/apiglobal/get_organization_printers_list", data={"session": session}
+        ).json()
         assert len(printers["message"]) == 12
     finally:
         proc.terminate()

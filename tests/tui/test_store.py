@@ -10,13 +10,27 @@ NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 def printer(pid, name, state, percent=0.0, workgroups=(1,), type_="Prusa i3 MK4"):
-    return Printer.model_validate({"id": pid, "name": name, "type": type_, "state": state, "percent": percent,
-                                   "temps": [60, 210], "target_temps": [60, 210], "workgroups": list(workgroups)})
+    return Printer.model_validate(
+        {
+            "id": pid,
+            "name": name,
+            "type": type_,
+            "state": state,
+            "percent": percent,
+            "temps": [60, 210],
+            "target_temps": [60, 210],
+            "workgroups": list(workgroups),
+        }
+    )
 
 
 def farm():
-    return [printer(1, "b-mk4", "printing", 50), printer(2, "A-ender", "error", workgroups=(2,)),
-            printer(3, "c-mini", "ready"), printer(4, "d-x1", "bed_not_clear", 100)]
+    return [
+        printer(1, "b-mk4", "printing", 50),
+        printer(2, "A-ender", "error", workgroups=(2,)),
+        printer(3, "c-mini", "ready"),
+        printer(4, "d-x1", "bed_not_clear", 100),
+    ]
 
 
 def test_lookups_only_when_a_job_starts():

@@ -11,8 +11,11 @@ from textual.widgets import Static
 
 from ..commands import screen_bindings
 
-MOVEMENT = [("↑↓←→ / h j k l", "Move the selection"), ("PgUp / PgDn, Home / End", "Move by a page, to either end"),
-            ("Ctrl+P", "Command palette: every action by name")]
+MOVEMENT = [
+    ("↑↓←→ / h j k l", "Move the selection"),
+    ("PgUp / PgDn, Home / End", "Move by a page, to either end"),
+    ("Ctrl+P", "Command palette: every action by name"),
+]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -23,7 +26,10 @@ class HelpScreen(ModalScreen[None]):
         self.below = below
 
     def compose(self) -> ComposeResult:
-        rows = [(binding.key_display or binding.key.split(",")[0], binding.description) for binding, _ in screen_bindings(self.below)]
+        rows = [
+            (binding.key_display or binding.key.split(",")[0], binding.description)
+            for binding, _ in screen_bindings(self.below)
+        ]
         rows += MOVEMENT
         width = max(len(key) for key, _ in rows) + 3
         table = Text()
@@ -32,7 +38,9 @@ class HelpScreen(ModalScreen[None]):
             table.append(description + "\n")
         table.rstrip()
         with VerticalScroll(id="help-box"):
-            yield Static(Text(f"Keys: {self.below.sub_title or self.below.title or 'farmdash'}", style="bold"), id="help-title")
+            yield Static(
+                Text(f"Keys: {self.below.sub_title or self.below.title or 'farmdash'}", style="bold"), id="help-title"
+            )
             yield Static(table)
             yield Static(Text("escape closes", style="dim"))
 

@@ -29,7 +29,13 @@ def job_order(job: Job) -> tuple[int, int]:
 
 def job_cells(job: Job) -> tuple[Text, ...]:
     label, colour = JOB_LOOK[job.status]
-    return (Text(label, style=colour), Text(str(job.id)), text(job.filename), text(job.email, "dim"), Text(date_time(job.datetime)))
+    return (
+        Text(label, style=colour),
+        Text(str(job.id)),
+        text(job.filename),
+        text(job.email, "dim"),
+        Text(date_time(job.datetime)),
+    )
 
 
 class JobQueueScreen(PrinterScreen):
@@ -104,7 +110,11 @@ class JobQueueScreen(PrinterScreen):
                         if table.get_cell(key, column) != value:
                             table.update_cell(key, column, value)
             else:
-                selected = current_keys[table.cursor_row] if current_keys and 0 <= table.cursor_row < len(current_keys) else None
+                selected = (
+                    current_keys[table.cursor_row]
+                    if current_keys and 0 <= table.cursor_row < len(current_keys)
+                    else None
+                )
                 table.clear()
                 for job in ordered:
                     table.add_row(*job_cells(job), key=str(job.id))

@@ -72,7 +72,9 @@ class PrinterGridScreen(Screen[None]):
         self.active_list.set_items(views)
         if not views:
             if store.printers:
-                self.active_list.set_empty_text("No printer matches the filter or workgroup (escape clears the filter, w picks another workgroup).")
+                self.active_list.set_empty_text(
+                    "No printer matches the filter or workgroup (escape clears the filter, w picks another workgroup)."
+                )
             elif store.last_update is not None:
                 self.active_list.set_empty_text("This account sees no printers.")
             elif store.problem:
@@ -85,9 +87,16 @@ class PrinterGridScreen(Screen[None]):
         if self.filter_text:
             notes.insert(0, f"filter: {self.filter_text!r}")
         self.query_one(StatusHeader).show(
-            organization=app.organization, user=app.username, counts=store.counts(), total=len(store.printers),
-            shown=len(views), last_update=store.last_update, stale_since=store.stale_since, problem=store.problem,
-            refresh_seconds=app.refresh_seconds, view_note=" · ".join(notes),
+            organization=app.organization,
+            user=app.username,
+            counts=store.counts(),
+            total=len(store.printers),
+            shown=len(views),
+            last_update=store.last_update,
+            stale_since=store.stale_since,
+            problem=store.problem,
+            refresh_seconds=app.refresh_seconds,
+            view_note=" · ".join(notes),
         )
 
     # --- view ---------------------------------------------------------------------------------------
@@ -165,7 +174,7 @@ class PrinterGridScreen(Screen[None]):
             self.notify("No workgroups: the cloud listed none for this account.", severity="warning")
             return
 
-        def picked(choice: int | None | bool) -> None:
+        def picked(choice: int | bool | None) -> None:
             if choice is not False:
                 self.workgroup = choice  # type: ignore[assignment]
 

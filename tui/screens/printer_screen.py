@@ -41,8 +41,9 @@ class PrinterScreen(Screen[None]):
     def _printer_changed(self, _: object) -> None:
         store = self.app.store
         now = self.app.clock()
-        self.query_one(PrinterHeader).show(store.view_of(self.printer_id, now), now,
-                                           stale=store.problem if store.stale_since else None)
+        self.query_one(PrinterHeader).show(
+            store.view_of(self.printer_id, now), now, stale=store.problem if store.stale_since else None
+        )
 
     def _jobs_changed(self, printer_id: int) -> None:
         if printer_id == self.printer_id:

@@ -26,7 +26,10 @@ class WorkgroupPicker(ModalScreen[int | None | bool]):
 
     def compose(self) -> ComposeResult:
         options = [Option(text("All workgroups"), id=ALL)]
-        options += [Option(text(name), id=str(wg_id)) for wg_id, name in sorted(self.workgroups.items(), key=lambda kv: kv[1].casefold())]
+        options += [
+            Option(text(name), id=str(wg_id))
+            for wg_id, name in sorted(self.workgroups.items(), key=lambda kv: kv[1].casefold())
+        ]
         with Vertical(id="workgroup-box"):
             yield Label("Show printers of workgroup:")
             yield OptionList(*options, id="workgroups")

@@ -43,7 +43,10 @@ class PrinterGrid(PrinterList):
 
     @property
     def item_width(self) -> int:
-        return max(CARD_MIN_WIDTH if self.content_width >= CARD_MIN_WIDTH else self.content_width, self.content_width // self.columns)
+        return max(
+            CARD_MIN_WIDTH if self.content_width >= CARD_MIN_WIDTH else self.content_width,
+            self.content_width // self.columns,
+        )
 
     def render_item(self, view: PrinterView, width: int, selected: bool) -> list[Text]:
         glyph, _, colour = STATE_LOOK[view.state]

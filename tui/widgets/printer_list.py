@@ -108,7 +108,7 @@ class PrinterList(ScrollView, can_focus=True):
         first_row = top // self.ITEM_HEIGHT
         rows = self.size.height // self.ITEM_HEIGHT + 2
         start = first_row * self.columns
-        return {view.id for view in self.items[start: start + rows * self.columns]}
+        return {view.id for view in self.items[start : start + rows * self.columns]}
 
     def _announce_visible(self) -> None:
         visible = self.visible_ids()
@@ -252,7 +252,11 @@ class PrinterList(ScrollView, can_focus=True):
         virtual_y = y + self.scroll_offset.y
         if not self.items and virtual_y == self.top_lines + 1:
             line = Text("  " + self.empty_text, style="italic")
-            return Strip(list(line.render(self.app.console))).adjust_cell_length(width, self.rich_style).apply_style(self.rich_style)
+            return (
+                Strip(list(line.render(self.app.console)))
+                .adjust_cell_length(width, self.rich_style)
+                .apply_style(self.rich_style)
+            )
         if virtual_y < self.top_lines:
             return self.render_top_line(virtual_y, width)
         row, line = divmod(virtual_y - self.top_lines, self.ITEM_HEIGHT)

@@ -55,11 +55,11 @@ class PrinterTable(PrinterList):
             # Narrow terminal: give the type column up first.
             widths[1] = max(0, widths[1] + spare - FILE_MIN)
             spare = FILE_MIN
-        return widths + [max(0, spare)]
+        return [*widths, max(0, spare)]
 
     def render_top_line(self, y: int, width: int) -> Strip:
         header = Text(style=Style(bold=True, underline=True))
-        for (key, title, _), w in zip(COLUMNS + [(None, "File", 0)], self._widths(width), strict=True):
+        for (key, title, _), w in zip([*COLUMNS, (None, "File", 0)], self._widths(width), strict=True):
             if w <= 0:
                 continue
             mark = " ▲" if key == self.sort_key else ""
@@ -79,7 +79,9 @@ class PrinterTable(PrinterList):
         cells: list[Text] = [
             name,
             Text(view.type, style="dim"),
-            Text(f"{glyph} {state_word(view.state, view.raw_state)}", style=Style(color=colour, bold=view.needs_person)),
+            Text(
+                f"{glyph} {state_word(view.state, view.raw_state)}", style=Style(color=colour, bold=view.needs_person)
+            ),
             Text(temp(*(view.tools[0] if view.tools else (None, None)))),
             Text(temp(*view.bed) if (view.bed[0] or view.bed[1]) else ("—" if view.bed[0] is None else "no bed")),
         ]

@@ -13,9 +13,17 @@ from api import PrinterState
 from ..formatting import SHORT_STATE, STATE_LOOK, clock_time
 
 COUNT_ORDER = [
-    PrinterState.PRINTING, PrinterState.PAUSED, PrinterState.BED_NOT_CLEAR, PrinterState.ERROR,
-    PrinterState.OFFLINE, PrinterState.READY, PrinterState.DOWNLOADING, PrinterState.CONNECTING,
-    PrinterState.LOCAL_MODE, PrinterState.VIRTUAL, PrinterState.UNKNOWN,
+    PrinterState.PRINTING,
+    PrinterState.PAUSED,
+    PrinterState.BED_NOT_CLEAR,
+    PrinterState.ERROR,
+    PrinterState.OFFLINE,
+    PrinterState.READY,
+    PrinterState.DOWNLOADING,
+    PrinterState.CONNECTING,
+    PrinterState.LOCAL_MODE,
+    PrinterState.VIRTUAL,
+    PrinterState.UNKNOWN,
 ]
 
 
