@@ -10,7 +10,8 @@ from typing import Any
 
 from ..models import JobStatus
 from .clock import SimClock
-from .farm import Farm, FarmSettings, File, Printer, PrinterType, Project, Share, User, Workgroup
+from .farm import Farm, FarmSettings
+from .records import File, Printer, PrinterType, Project, Share, User, Workgroup
 
 DEMO_USERNAME = "admin@example.com"
 DEMO_PASSWORD = "demo"
@@ -126,7 +127,7 @@ def add_file(
     return file
 
 
-def _printer(farm: Farm, name: str, ptype: PrinterType, workgroup_ids: list[int]) -> Printer:
+def new_printer(farm: Farm, name: str, ptype: PrinterType, workgroup_ids: list[int]) -> Printer:
     rng = farm.rng
     pid = farm.next_id("printer", 24050)
     printer = Printer(
@@ -235,7 +236,7 @@ def generate_farm(
         workgroups = [wg_ids[index % len(wg_ids)]] + (
             [wg_ids[(index + 1) % len(wg_ids)]] if rng.random() < 0.15 else []
         )
-        printer = _printer(farm, f"{stem}-{counters[stem]:02d}", ptype, workgroups)
+        printer = new_printer(farm, f"{stem}-{counters[stem]:02d}", ptype, workgroups)
         _history(farm, printer, files, users, rng.randint(2, 8))
         _initial_state(farm, printer, rng.choices(states, weights)[0], files, users)
     first_member = next(u for u in users if not u.is_admin)
@@ -303,7 +304,7 @@ def farm_from_dict(
     for entry in data.get("printers", []):
         ptype = type_by_name.get(str(entry.get("type", "")).lower()) or farm.printer_types[81]
         wgs = [wg_by_name[n] for n in entry.get("workgroups", []) if n in wg_by_name]
-        printer = _printer(farm, entry["name"], ptype, wgs)
+        printer = new_printer(farm, entry["name"], ptype, wgs)
         _initial_state(farm, printer, entry.get("state", "ready"), files, list(farm.users.values()), extra_queue=False)
         for _ in range(int(entry.get("queued", 0))):
             farm._new_job(printer, files[0], owner, farm.now(), autostart=bool(entry.get("autostart", False)))

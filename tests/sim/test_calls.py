@@ -303,7 +303,7 @@ async def test_logout_ends_the_session(sim_server, lab):
 def test_models_read_every_sim_answer_exactly():
     """The sim shares the models: a printer item it sends validates with no key the model leaves untyped."""
     from api.sim import FarmSettings, SimClock, generate_farm
-    from api.sim.app import printer_json
+    from api.sim.printers import printer_json
 
     farm = generate_farm(10, seed=2, clock=SimClock.frozen_at(), settings=FarmSettings.quiet())
     for printer in farm.printers.values():
