@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from textual import work
 from textual.app import App
@@ -24,6 +22,7 @@ from api import ApiError, AuthError, JobStatus, PrinterOSClient, PrinterOSError,
 from .commands import BindingCommands
 from .rules import ACTIONS, why_not
 from .safe import plain
+from .session import Credentials, SessionStore
 from .store import CurrentJob, FarmStore
 
 log = logging.getLogger("farmdash.tui")
@@ -31,45 +30,6 @@ log = logging.getLogger("farmdash.tui")
 REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
 MAX_BACKOFF = 30.0
 RESOLVE_CONCURRENCY = 6
-
-
-@dataclass
-class Credentials:
-    """Where a login comes from without a prompt (environment or the demo); never the command line."""
-
-    username: str
-    password: str
-
-    def __repr__(self) -> str:
-        return f"Credentials(username={self.username!r}, password=***)"
-
-
-class SessionStore:
-    """The session string, kept in the user's state directory, readable by the user alone."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def load(self) -> str | None:
-        try:
-            text = self.path.read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
-        return text or None
-
-    def save(self, session: str | None) -> None:
-        if not session:
-            self.clear()
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.touch(mode=0o600, exist_ok=True)
-        tmp.chmod(0o600)
-        tmp.write_text(session, encoding="utf-8")
-        tmp.replace(self.path)
-
-    def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
 
 
 class FarmDash(App[None]):

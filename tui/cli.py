@@ -32,7 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="run on a simulated farm started in the background")
     parser.add_argument("--endpoint", metavar="URL", help=f"cloud URL (default {LIVE_ENDPOINT})")
     parser.add_argument("--test-cloud", action="store_true", help=f"use the test cloud ({TEST_ENDPOINT})")
-    parser.add_argument("--refresh", type=float, metavar="SECONDS", help="poll interval (default 3)")
+    parser.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow plain http to another machine (the password crosses the network unencrypted)",
+    )
+    parser.add_argument("--refresh", type=float, metavar="SECONDS", help="poll interval, 0.5 to 3600 (default 3)")
     parser.add_argument("--printers", type=int, default=36, metavar="N", help="printers on the demo farm (default 36)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the demo farm (default 7)")
     sub = parser.add_subparsers(dest="command")

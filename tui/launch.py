@@ -1,72 +1,158 @@
-"""From the command line to a running dashboard: the demo farm or a real cloud, a client, the app."""
+"""From the command line to a running dashboard: the demo farm or a real cloud, a client, the app.
+
+Everything that can be wrong with the settings, the URL or the terminal is found here, before the
+screen is taken over, and said in one line per problem (exit 2). Problems that still let the
+dashboard run (no state directory, a bad session file) become one notice each once it is up.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import hashlib
 import logging
+import signal
 import sys
-from urllib.parse import urlparse
-
-from pydantic import ValidationError
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from api import LIVE_ENDPOINT, TEST_ENDPOINT, PrinterOSClient
 
-from .app import Credentials, SessionStore, make_app
-from .config import Settings, config_path, env_password, state_dir
+from .app import FarmDash, make_app
+from .config import Settings, env_password, refresh_problem, setting_source, settings_problems, state_dir
+from .endpoint import endpoint_problem, insecure_notice
+from .session import Credentials, SessionStore, prepare_state_dir
+from .terminal import NEEDS_TERMINAL, is_terminal
+
+# Signals that mean "the user or the system wants farmdash gone": leave the terminal as it was found.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
-def _log_to_file() -> None:
-    """Logs go to a file: anything written to the terminal would tear the dashboard."""
-    directory = state_dir()
+class StartError(Exception):
+    """A problem found at start: one line per problem, then exit 2."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__(*lines)
+        self.lines = lines
+
+
+@dataclass
+class Start:
+    """What the checks at start decided: settings that hold, and what to tell the user once running."""
+
+    settings: Settings
+    refresh: float
+    notices: list[str] = field(default_factory=list)
+    state_ok: bool = True
+
+
+def launch(args: argparse.Namespace) -> int:
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(directory / "farmdash.log", encoding="utf-8")
-    except OSError:
-        handler = logging.NullHandler()
+        start = check_start(args)
+        endpoint = None if args.demo else choose_endpoint(args, start.settings)
+        if not is_terminal(sys.stdin, sys.stdout):
+            raise StartError(NEEDS_TERMINAL)
+    except StartError as exc:
+        for line in exc.lines:
+            print(f"farmdash: {line}" if not line.startswith("farmdash") else line, file=sys.stderr)
+        return 2
+    start.state_ok = prepare_state(start)
+    if endpoint is None:
+        return _run_demo(args, start)
+    return run_app(cloud_app(endpoint, start), start)
+
+
+def check_start(args: argparse.Namespace) -> Start:
+    """Settings and refresh interval, or a StartError naming each problem and where it came from."""
+    try:
+        settings = Settings()
+    except (ValueError, OSError) as exc:
+        raise StartError(*settings_problems(exc)) from None
+    if args.refresh is not None:
+        refresh, source = args.refresh, "--refresh"
+    else:
+        refresh, source = settings.refresh, setting_source("refresh")
+    problem = refresh_problem(refresh, source)
+    if problem:
+        raise StartError(problem)
+    return Start(settings, refresh)
+
+
+def choose_endpoint(args: argparse.Namespace, settings: Settings) -> str:
+    """The cloud URL from the flag, the test-cloud switch, the settings, or the live cloud; checked."""
+    if args.endpoint is not None:
+        endpoint, source = args.endpoint, "--endpoint"
+    elif args.test_cloud:
+        endpoint, source = TEST_ENDPOINT, "--test-cloud"
+    elif settings.endpoint is not None:
+        endpoint, source = settings.endpoint, setting_source("endpoint")
+    else:
+        endpoint, source = LIVE_ENDPOINT, "the live cloud"
+    allow = bool(args.allow_insecure_http or settings.allow_insecure_http)
+    problem = endpoint_problem(endpoint, source, allow_insecure_http=allow)
+    if problem:
+        raise StartError(problem)
+    return endpoint
+
+
+def prepare_state(start: Start) -> bool:
+    """The state directory holds the log and the session; without it farmdash runs and says so once."""
+    problem = prepare_state_dir(state_dir())
+    if problem:
+        start.notices.append(problem)
+    _log_to_file(state_dir() if problem is None else None)
+    return problem is None
+
+
+def _log_to_file(directory: Path | None) -> None:
+    """Logs go to a file: anything written to the terminal would tear the dashboard."""
+    handler: logging.Handler = logging.NullHandler()
+    if directory is not None:
+        with contextlib.suppress(OSError):
+            handler = logging.FileHandler(directory / "farmdash.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
 
 
-def launch(args: argparse.Namespace) -> int:
-    try:
-        settings = Settings()
-    except (ValidationError, ValueError) as exc:
-        print(f"farmdash: the settings in {config_path()} or FARMDASH_* are not valid:\n{exc}", file=sys.stderr)
-        return 2
-    refresh = args.refresh if args.refresh is not None else settings.refresh
-    if refresh < 0.5:
-        print("farmdash: --refresh must be at least 0.5 seconds", file=sys.stderr)
-        return 2
-    _log_to_file()
-    if args.demo:
-        return _run_demo(args, refresh, settings)
-    endpoint = args.endpoint or (TEST_ENDPOINT if args.test_cloud else None) or settings.endpoint or LIVE_ENDPOINT
-    if urlparse(endpoint).scheme not in ("http", "https"):
-        print(f"farmdash: {endpoint!r} is not an http(s) URL", file=sys.stderr)
-        return 2
+def session_path(endpoint: str, username: str) -> Path:
+    """One session file per cloud and user, named by a hash: the file name says nothing of either."""
+    key = hashlib.sha256(f"{endpoint}\n{username}".encode()).hexdigest()[:16]
+    return state_dir() / f"session-{key}"
+
+
+def cloud_app(endpoint: str, start: Start) -> FarmDash:
+    """The app for a real cloud: credentials from the environment, the saved session if it can be used."""
+    settings = start.settings
     username = settings.username or ""
     password = env_password()
     credentials = Credentials(username, password) if username and password else None
-    key = hashlib.sha256(f"{endpoint}\n{username}".encode()).hexdigest()[:16]
-    store = SessionStore(state_dir() / f"session-{key}")
-    client = PrinterOSClient(endpoint, session=store.load())
-    app = make_app(
+    store = None
+    session = None
+    if start.state_ok:
+        store = SessionStore(session_path(endpoint, username))
+        stored = store.read()
+        session = stored.session
+        if stored.notice:
+            start.notices.append(stored.notice)
+    notice = insecure_notice(endpoint)
+    if notice:
+        start.notices.append(notice)
+    client = PrinterOSClient(endpoint, session=session)
+    return make_app(
         client,
-        refresh_seconds=refresh,
+        refresh_seconds=start.refresh,
         credentials=credentials,
         session_store=store,
-        organization=settings.organization or urlparse(endpoint).hostname or "",
+        organization=settings.organization or urlsplit(endpoint).hostname or "",
         username=username,
     )
-    app.set_keymap(settings.keymap)
-    app.run()
-    return 0
 
 
-def _run_demo(args: argparse.Namespace, refresh: float, settings: Settings) -> int:
+def _run_demo(args: argparse.Namespace, start: Start) -> int:
     """The simulated cloud on a loopback port in a background thread; the dashboard talks HTTP to it."""
     from api.sim import DEMO_PASSWORD, DEMO_USERNAME, SimClock, SimServer, generate_farm
 
@@ -77,13 +163,36 @@ def _run_demo(args: argparse.Namespace, refresh: float, settings: Settings) -> i
         client = PrinterOSClient(server.base_url)
         app = make_app(
             client,
-            refresh_seconds=refresh,
+            refresh_seconds=start.refresh,
             credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD),
             organization=f"{farm.org_name} (demo)",
             clock=clock.now,
         )
-        app.set_keymap(settings.keymap)
-        app.run()
+        return run_app(app, start)
     finally:
         server.stop()
-    return 0
+
+
+def prepare_app(app: FarmDash, start: Start) -> None:
+    """The user's keymap, and each notice from start queued to show once the first screen is up."""
+    app.set_keymap(start.settings.keymap)
+    for notice in start.notices:
+        app.notify(notice, severity="warning", timeout=12)
+
+
+def run_app(app: FarmDash, start: Start) -> int:
+    """Run the dashboard; SIGTERM and SIGHUP end it the way `q` does, so the terminal is restored."""
+    prepare_app(app, start)
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        for number in STOP_SIGNALS:
+            loop.add_signal_handler(number, app.exit, None, 128 + number)
+        try:
+            await app.run_async()
+        finally:
+            for number in STOP_SIGNALS:
+                loop.remove_signal_handler(number)
+
+    asyncio.run(run())
+    return app.return_code or 0

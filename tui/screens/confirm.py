@@ -8,20 +8,29 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
-from ..safe import text
+from ..safe import plain, text
+from ..shorten import fit_sentence
+
+# The box is 60 cells wide: a name cut to one line, the question to a few, so the buttons stay in view.
+NAME_CELLS = 40
+QUESTION_CELLS = 240
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    """Asks `question`; long names in it (given as `names`, or any overlong word) are cut in the middle."""
+
     BINDINGS = [
         # Priority: a focused button must not turn enter into "No".
         Binding("y,enter", "answer(True)", "Yes", id="confirm-yes", priority=True),
         Binding("n,escape", "answer(False)", "No", id="confirm-no", priority=True),
     ]
 
-    def __init__(self, question: str, *, confirm_label: str = "Yes") -> None:
+    def __init__(self, question: str, *, confirm_label: str = "Yes", names: tuple[str, ...] = ()) -> None:
         super().__init__()
-        self.question = question
-        self.confirm_label = confirm_label
+        self.question = fit_sentence(
+            plain(question), word_width=NAME_CELLS, total_width=QUESTION_CELLS, names=tuple(map(plain, names))
+        )
+        self.confirm_label = fit_sentence(plain(confirm_label), word_width=NAME_CELLS, total_width=NAME_CELLS)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):

@@ -1,0 +1,56 @@
+"""The confirm dialog keeps its question readable whatever the cloud names a printer."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from api import JobStatus
+from tui.screens.confirm import ConfirmScreen
+from tui.shorten import cut_middle, fit_sentence
+
+from .conftest import settle
+
+SIZE = (100, 30)
+
+
+def test_cut_middle_keeps_both_ends_in_cells():
+    assert cut_middle("short", 10) == "short"
+    cut = cut_middle("Bay3-" + "x" * 100 + "-MK4", 20)
+    assert cut.startswith("Bay3-") and cut.endswith("-MK4") and "…" in cut and cell_len(cut) == 20
+    wide = cut_middle("打印机" * 50, 21)  # double-width: cut by cells, never half a character
+    assert cell_len(wide) <= 21 and wide.startswith("打印机") and wide.endswith("打印机")
+
+
+def test_fit_sentence_cuts_names_then_the_whole():
+    name = "Printer " + "n" * 500 + " end"  # a long name with spaces: cut as one
+    fitted = fit_sentence(f"Cancel job 7 on {name}? No undo.", word_width=40, total_width=240, names=(name,))
+    assert fitted.startswith("Cancel job 7 on Printer ") and fitted.endswith(" end? No undo.")
+    assert cell_len(fitted) < 80
+    many = fit_sentence("Cancel " + "ab " * 2000 + "? No undo.", word_width=40, total_width=240)
+    assert many.startswith("Cancel ab") and many.endswith("? No undo.") and cell_len(many) == 240
+
+
+async def test_ten_thousand_character_name_keeps_the_question_readable(app, sim_server, demo_farm):
+    printer = next(p for p in sorted(demo_farm.printers.values(), key=lambda p: p.name) if p.state == "printing")
+    job_id = printer.current_job_id
+    printer.name = "Q" * 10_000
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.screen.active_list.select_printer(printer.id)
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert question.startswith("Cancel ") and "QQQ…QQQ" in question
+        assert question.rstrip().endswith("QQQ? The print cannot be resumed.")
+        assert len(question) < 120
+        screen = app.screen.region
+        for part in ("#confirm-question", "#yes", "#no"):
+            region = app.screen.query_one(part).region
+            assert region.height > 0 and screen.contains_region(region), part
+        sim_server.calls.clear()
+        await pilot.press("y")
+        await settle(pilot)
+        assert "job_cancel" in sim_server.calls
+        assert demo_farm.jobs[job_id].status_id == JobStatus.ABORTED
