@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--refresh", type=float, metavar="SECONDS", help="poll interval, 0.5 to 3600 (default 3)")
     parser.add_argument("--printers", type=int, default=36, metavar="N", help="printers on the demo farm (default 36)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the demo farm (default 7)")
+    parser.add_argument(
+        "--no-alerts", action="store_true", help="no bell, notifications or outbound alerts (wall display)"
+    )
     sub = parser.add_subparsers(dest="command")
     sim = sub.add_parser(
         "sim", help="serve the simulated cloud until Ctrl+C", description="Serve the simulated 3DPrinterOS cloud."

@@ -15,6 +15,7 @@ from platformdirs import user_config_dir, user_state_dir
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from .alerts import AlertSettings
 from .safe import plain
 
 APP_NAME = "farmdash"
@@ -41,6 +42,8 @@ class Settings(BaseSettings):
     allow_insecure_http: bool = False
     # binding id -> keys, e.g. {pause = "P", cancel = "ctrl+x"}; ids are listed in the README
     keymap: dict[str, str] = Field(default_factory=dict)
+    # which events alert and how: bell, desktop notification, Apprise URLs (see tui/alerts.py)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
 
     @classmethod
     def settings_customise_sources(
