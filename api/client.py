@@ -171,6 +171,10 @@ class PrinterOSClient:
             raise TransportError(
                 f"cannot connect to {self.base_url}: {self._scrub(str(exc)) or 'refused'}", call=call
             ) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            # Words a technician reads; the exception's name and text go to the log only.
+            log.info("%s: connection dropped: %s: %s", call, type(exc).__name__, self._scrub(str(exc)))
+            raise TransportError("the cloud dropped the connection", call=call) from None
         except httpx.HTTPError as exc:
             detail = self._scrub(str(exc)) or type(exc).__name__
             raise TransportError(f"connection to the cloud failed: {detail}", call=call) from None

@@ -1,7 +1,7 @@
-"""How values look on screen: temperatures, durations, clock times, state words.
+"""How values look on screen: temperatures, durations, clock times, the progress bar.
 
-Every state has a glyph and a word as well as a colour: over SSH in `TERM=screen` there may be
-16 colours or none, and a state must read the same without them.
+Card, table and header share these, so "no bed" reads the same everywhere. States live in
+`states.py`.
 """
 
 from __future__ import annotations
@@ -10,51 +10,7 @@ from datetime import datetime, timedelta
 
 from rich.text import Text
 
-from api import JobStatus, PrinterState
-
-# glyph, word, colour (a 16-colour name, so it survives any terminal)
-STATE_LOOK: dict[PrinterState, tuple[str, str, str]] = {
-    PrinterState.READY: ("○", "READY", "green"),
-    PrinterState.PRINTING: ("▶", "PRINTING", "cyan"),
-    PrinterState.DOWNLOADING: ("↓", "DOWNLOADING", "cyan"),
-    PrinterState.PAUSED: ("‖", "PAUSED", "yellow"),
-    PrinterState.BED_NOT_CLEAR: ("■", "BED NOT CLEAR", "magenta"),
-    PrinterState.ERROR: ("!", "ERROR", "red"),
-    PrinterState.OFFLINE: ("×", "OFFLINE", "bright_black"),
-    PrinterState.CONNECTING: ("…", "CONNECTING", "blue"),
-    PrinterState.LOCAL_MODE: ("L", "LOCAL MODE", "blue"),
-    PrinterState.VIRTUAL: ("V", "VIRTUAL", "blue"),
-    PrinterState.UNKNOWN: ("?", "UNKNOWN", "white"),
-}
-
-# The order `s` sorts states in: what needs a person first.
-STATE_RANK = {
-    PrinterState.ERROR: 0,
-    PrinterState.BED_NOT_CLEAR: 1,
-    PrinterState.PAUSED: 2,
-    PrinterState.OFFLINE: 3,
-    PrinterState.PRINTING: 4,
-    PrinterState.DOWNLOADING: 5,
-    PrinterState.CONNECTING: 6,
-    PrinterState.READY: 7,
-    PrinterState.LOCAL_MODE: 8,
-    PrinterState.VIRTUAL: 9,
-    PrinterState.UNKNOWN: 10,
-}
-
-SHORT_STATE = {
-    PrinterState.READY: "ready",
-    PrinterState.PRINTING: "printing",
-    PrinterState.DOWNLOADING: "downloading",
-    PrinterState.PAUSED: "paused",
-    PrinterState.BED_NOT_CLEAR: "bed not clear",
-    PrinterState.ERROR: "error",
-    PrinterState.OFFLINE: "offline",
-    PrinterState.CONNECTING: "connecting",
-    PrinterState.LOCAL_MODE: "local",
-    PrinterState.VIRTUAL: "virtual",
-    PrinterState.UNKNOWN: "other",
-}
+from api import JobStatus
 
 JOB_LOOK: dict[JobStatus, tuple[str, str]] = {
     JobStatus.QUEUED: ("◦ queued", "blue"),
@@ -66,13 +22,6 @@ JOB_LOOK: dict[JobStatus, tuple[str, str]] = {
 }
 
 
-def state_word(state: PrinterState, raw: str) -> str:
-    """The state's word; an unknown state shows what the cloud sent."""
-    if state is PrinterState.UNKNOWN and raw:
-        return raw.upper()[:20]
-    return STATE_LOOK[state][1]
-
-
 def temp(actual: float | None, target: float | None) -> str:
     """`215/215°`, `22°` when not heating, `—` when unknown."""
     if actual is None:
@@ -80,6 +29,21 @@ def temp(actual: float | None, target: float | None) -> str:
     if target:
         return f"{actual:.0f}/{target:.0f}°"
     return f"{actual:.0f}°"
+
+
+def nozzle_text(tools: tuple[tuple[float | None, float | None], ...]) -> str:
+    """Every nozzle: `215/215°`, or `215/215° 40°` for two."""
+    if not tools:
+        return "—"
+    return " ".join(temp(*tool) for tool in tools[:2])
+
+
+def bed_text(bed: tuple[float | None, float | None]) -> str:
+    """`60/60°`; `no bed` for a printer that reports a bed at 0° and no target; `—` when unknown."""
+    actual, target = bed
+    if actual or target:
+        return temp(actual, target)
+    return "no bed" if actual is not None else "—"
 
 
 def duration(seconds: float | int | None) -> str:

@@ -49,6 +49,7 @@ class LoginOutcome(Enum):
     NO_CREDENTIALS = "no credentials"
     UNREACHABLE = "unreachable"  # try again later, with backoff
     REFUSED = "refused"  # the cloud said no: ask the user
+    GAVE_UP = "gave up"  # logins were accepted, then the session refused, again and again: ask the user
 
 
 @dataclass(frozen=True)

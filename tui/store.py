@@ -14,9 +14,8 @@ from operator import itemgetter
 
 from api import Printer, PrinterState
 
-from .formatting import STATE_RANK, eta_from
-
-ACTIVE_STATES = {PrinterState.PRINTING, PrinterState.PAUSED, PrinterState.DOWNLOADING}
+from .formatting import eta_from
+from .states import BUSY_STATES, STATES, count_word
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +43,21 @@ class PrinterView:
 
     @property
     def needs_person(self) -> bool:
-        return self.state.needs_person
+        return STATES[self.state].needs_person
 
     @property
     def is_active(self) -> bool:
-        return self.state in ACTIVE_STATES
+        return self.state in BUSY_STATES
+
+    @property
+    def label(self) -> str:
+        """The printer's name for sentences and headers: `#<id>` when the cloud sent none."""
+        return self.name or f"#{self.id}"
 
 
 SORTS: dict[str, Callable[[PrinterView], object]] = {
     "name": lambda v: (v.name.casefold(), v.id),
-    "state": lambda v: (STATE_RANK[v.state], v.name.casefold(), v.id),
+    "state": lambda v: (STATES[v.state].rank, v.name.casefold(), v.id),
     "progress": lambda v: (-v.percent if v.is_active else 1, v.name.casefold(), v.id),
     "finish": lambda v: (v.eta is None, v.eta.timestamp() if v.eta else 0.0, v.name.casefold(), v.id),
     "type": lambda v: (v.type.casefold(), v.name.casefold(), v.id),
@@ -97,8 +101,8 @@ class FarmStore:
             before = self.printers.get(pid)
             if before is None or before != printer:
                 self._invalidate(pid)
-            now_active = printer.state_kind in ACTIVE_STATES
-            was_active = before is not None and before.state_kind in ACTIVE_STATES
+            now_active = printer.state_kind in BUSY_STATES
+            was_active = before is not None and before.state_kind in BUSY_STATES
             if now_active and (not was_active or pid not in self.current_jobs):
                 self._drop_job(pid)
                 lookups.add(pid)
@@ -116,8 +120,8 @@ class FarmStore:
         before = self.printers.get(printer.id)
         self.printers[printer.id] = printer
         self._invalidate(printer.id)
-        active = printer.state_kind in ACTIVE_STATES
-        if not active or (before is not None and before.state_kind not in ACTIVE_STATES):
+        active = printer.state_kind in BUSY_STATES
+        if not active or (before is not None and before.state_kind not in BUSY_STATES):
             self._drop_job(printer.id)
         return active and printer.id not in self.current_jobs
 
@@ -144,7 +148,7 @@ class FarmStore:
     def _build_view(self, printer: Printer, now: datetime) -> PrinterView:
         job = self.current_jobs.get(printer.id)
         state = printer.state_kind
-        percent = printer.progress if state in ACTIVE_STATES or state is PrinterState.BED_NOT_CLEAR else 0.0
+        percent = printer.progress if state in BUSY_STATES or state is PrinterState.BED_NOT_CLEAR else 0.0
         eta = None
         if job is not None and state is PrinterState.PRINTING:
             eta = eta_from(percent, job.printing_duration, now)
@@ -162,7 +166,7 @@ class FarmStore:
             bed=(_degrees(printer.bed_temp), _degrees(printer.bed_target)),
             tools=tools,
             percent=round(percent, 1),
-            filename=job.filename if job and state in ACTIVE_STATES else "",
+            filename=job.filename if job and state in BUSY_STATES else "",
             eta=eta,
             workgroups=tuple(printer.workgroups or ()),
         )
@@ -205,7 +209,7 @@ def _degrees(value: float | None) -> float | None:
 
 
 def _matches(view: PrinterView, needle: str) -> bool:
-    from .formatting import SHORT_STATE
-
-    haystack = f"{view.name}\n{view.type}\n{view.raw_state}\n{SHORT_STATE[view.state]}\n{view.filename}".casefold()
+    state = STATES[view.state]
+    haystack = f"{view.name}\n{view.type}\n{view.raw_state}\n{state.short}\n{count_word(view.state)}\n{view.filename}"
+    haystack = haystack.casefold()
     return needle in haystack

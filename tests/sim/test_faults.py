@@ -20,7 +20,11 @@ async def test_error_500(sim_server, admin):
 
 @pytest.mark.parametrize(
     ("fault", "match"),
-    [("html_error", "HTML page .HTTP 502"), ("malformed_json", "not JSON"), ("drop", "connection to the cloud failed")],
+    [
+        ("html_error", "HTML page .HTTP 502"),
+        ("malformed_json", "not JSON"),
+        ("drop", "the cloud dropped the connection"),
+    ],
 )
 async def test_transport_faults(sim_server, admin, fault, match):
     sim_server.faults.update({f"{fault}_rate": 1.0})

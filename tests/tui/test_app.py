@@ -324,7 +324,7 @@ async def test_network_down_marks_stale_and_keeps_data(app, sim_server, demo_far
             await settle(pilot)
             assert "STALE since 09:30:00" in header_text(app), fault
             assert len(app.screen.query_one(PrinterGrid).items) == shown
-        assert app._poll_timer is not None
+        assert app._timer is not None
         sim_server.faults.clear()
         app.poll_printers()
         await settle(pilot)
@@ -511,7 +511,7 @@ async def test_cloud_down_at_start_then_up(demo_farm):
         await settle(pilot)
         assert "NO CONNECTION" in header_text(app)
         assert "No data yet: Cannot reach the cloud" in app.screen.query_one(PrinterGrid).render_line(1).text
-        assert app._poll_timer is not None  # a retry is scheduled
+        assert app._timer is not None  # a retry is scheduled
         with SimServer(demo_farm, port=port):
             app.connect()  # what the retry timer does
             await settle(pilot)

@@ -5,18 +5,18 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from ..safe import plain, text
 from ..shorten import fit_sentence
+from .base import FarmModal
 
 # The box is 60 cells wide: a name cut to one line, the question to a few, so the buttons stay in view.
 NAME_CELLS = 40
 QUESTION_CELLS = 240
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(FarmModal[bool]):
     """Asks `question`; long names in it (given as `names`, or any overlong word) are cut in the middle."""
 
     BINDINGS = [

@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
-from ..commands import screen_bindings
+from ..commands import key_label, screen_bindings
+from .base import FarmModal
 
 MOVEMENT = [
     ("↑↓←→ / h j k l", "Move the selection"),
@@ -18,7 +19,7 @@ MOVEMENT = [
 ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(FarmModal[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help-close")]
 
     def __init__(self, below: Screen) -> None:
@@ -26,10 +27,7 @@ class HelpScreen(ModalScreen[None]):
         self.below = below
 
     def compose(self) -> ComposeResult:
-        rows = [
-            (binding.key_display or binding.key.split(",")[0], binding.description)
-            for binding, _ in screen_bindings(self.below)
-        ]
+        rows = [(key_label(self.below, binding), binding.description) for binding, _ in screen_bindings(self.below)]
         rows += MOVEMENT
         width = max(len(key) for key, _ in rows) + 3
         table = Text()

@@ -108,9 +108,8 @@ class JobDetailScreen(PrinterScreen):
         info = self.query_one("#job-info", Static)
         try:
             job = await client.get_job_info(self.job_id)
-        except AuthError as exc:
-            self.app.session_lost(exc.message)
-            return
+        except AuthError:
+            raise  # the one session-lost path: the worker's failure reaches the App
         except PrinterOSError as exc:
             info.update(Text(f"▲ Cannot load this job: {exc}", style="bold red"))
             self.schedule(self.load_job)
@@ -125,6 +124,8 @@ class JobDetailScreen(PrinterScreen):
             try:
                 self.slicer = await client.get_slicer_settings_for_gcode(job.file_id)
                 self.query_one("#slicer", Static).update(slicer_table(self.slicer))
+            except AuthError:
+                raise
             except PrinterOSError as exc:
                 self.query_one("#slicer", Static).update(text(f"No slicer settings: {exc.message}", "dim"))
         self.schedule(self.load_job)

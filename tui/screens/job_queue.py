@@ -13,6 +13,7 @@ from api import AuthError, Job, JobStatus, PrinterOSError
 from ..formatting import JOB_LOOK, date_time
 from ..safe import text
 from ..widgets.printer_header import PrinterHeader
+from .job_detail import JobDetailScreen
 from .printer_screen import PrinterScreen
 
 PAGE = 50
@@ -66,7 +67,7 @@ class JobQueueScreen(PrinterScreen):
         printer = self.app.store.printers.get(self.printer_id)
         self.sub_title = printer.name if printer else str(self.printer_id)
         super().on_mount()
-        self.app.show_printers((self.app.visible_printers or set()) | {self.printer_id})
+        self.app.show_printers((self.app.sync.visible_printers or set()) | {self.printer_id})
         table.focus()
         self.poll_jobs()
 
@@ -88,9 +89,8 @@ class JobQueueScreen(PrinterScreen):
                     self.jobs[job.id] = job
             self.token = page.time if page.time is not None else None
             self.problem = None
-        except AuthError as exc:
-            self.app.session_lost(exc.message)
-            return
+        except AuthError:
+            raise  # the one session-lost path: the worker's failure reaches the App
         except PrinterOSError as exc:
             self.problem = str(exc)
         finally:
@@ -153,8 +153,6 @@ class JobQueueScreen(PrinterScreen):
         self.action_open_job()
 
     def action_open_job(self) -> None:
-        from .job_detail import JobDetailScreen
-
         job = self.selected_job
         if job is not None:
             self.app.push_screen(JobDetailScreen(job.id, self.printer_id))

@@ -6,15 +6,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from api import AuthError, PrinterOSError
 
 from ..safe import text
+from .base import FarmScreen
 
 
-class LoginScreen(Screen[str | None]):
+class LoginScreen(FarmScreen[str | None]):
     """Dismisses with the username once the client holds a session."""
 
     BINDINGS = [Binding("escape", "app.quit", "Quit", id="login-quit")]

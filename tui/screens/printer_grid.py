@@ -6,22 +6,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from ..rules import action_bindings
 from ..store import SORT_ORDER
 from ..widgets.printer_grid import PrinterGrid
 from ..widgets.printer_list import PrinterList
 from ..widgets.printer_table import PrinterTable
 from ..widgets.status_header import StatusHeader
+from .base import FarmScreen, action_bindings
+from .job_queue import JobQueueScreen
+from .workgroup_picker import WorkgroupPicker
 
 
-class PrinterGridScreen(Screen[None]):
+class PrinterGridScreen(FarmScreen[None]):
     TITLE = "Printers"
 
     BINDINGS = [
-        *action_bindings(start="Start queued"),
+        *action_bindings(on_job=False),
         Binding("v", "toggle_view", "Table/cards", id="toggle-view"),
         # Priority: runs as the key is read, so keys typed right after / (one burst over SSH)
         # reach the filter box instead of triggering the grid's own keys (p would pause a printer).
@@ -45,6 +46,7 @@ class PrinterGridScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one(PrinterGrid).tray_key = self.app.key_for("tray")
         self.query_one("#filter").display = False
         self.query_one(PrinterTable).display = False
         self.app.printers_changed.subscribe(self, self._printers_changed)
@@ -168,8 +170,6 @@ class PrinterGridScreen(Screen[None]):
         self.active_list.focus()
 
     def action_pick_workgroup(self) -> None:
-        from .workgroup_picker import WorkgroupPicker
-
         if not self.app.workgroups:
             self.notify("No workgroups: the cloud listed none for this account.", severity="warning")
             return
@@ -189,8 +189,6 @@ class PrinterGridScreen(Screen[None]):
 
     @on(PrinterList.Opened)
     def _open(self, event: PrinterList.Opened) -> None:
-        from .job_queue import JobQueueScreen
-
         self.app.push_screen(JobQueueScreen(event.printer_id))
 
     def action_act(self, kind: str) -> None:

@@ -4,18 +4,17 @@ timer that dies with the screen, and the action keys aimed at that printer and a
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.screen import Screen
 
 from api import Job, JobInfo
 
-from ..rules import action_bindings
 from ..widgets.printer_header import PrinterHeader
+from .base import FarmScreen, action_bindings
 
 
-class PrinterScreen(Screen[None]):
+class PrinterScreen(FarmScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
-        *action_bindings(start="Start job"),
+        *action_bindings(on_job=True),
         Binding("a", "print_again", "Print again", id="print-again"),
     ]
 

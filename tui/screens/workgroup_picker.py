@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from ..safe import text
+from .base import FarmModal
 
 ALL = "all"
 
 
-class WorkgroupPicker(ModalScreen[int | None | bool]):
+class WorkgroupPicker(FarmModal[int | None | bool]):
     """Dismisses with a workgroup id, None for all, or False when nothing was picked."""
 
     BINDINGS = [Binding("escape", "cancel", "Close", id="workgroup-close")]

@@ -9,7 +9,8 @@ from rich.text import Text
 
 from api import PrinterState
 
-from ..formatting import STATE_LOOK, finish_label, progress_bar, state_word, temp
+from ..formatting import bed_text, finish_label, nozzle_text, progress_bar
+from ..states import look, state_word
 from ..store import PrinterView
 from .printer_list import PrinterList
 
@@ -36,6 +37,7 @@ class PrinterGrid(PrinterList):
     def __init__(self, *args, clock=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.tray_key = "t"  # the user's key for the tray action, set by the screen from the live keymap
 
     @property
     def columns(self) -> int:
@@ -49,7 +51,8 @@ class PrinterGrid(PrinterList):
         )
 
     def render_item(self, view: PrinterView, width: int, selected: bool) -> list[Text]:
-        glyph, _, colour = STATE_LOOK[view.state]
+        state_look = look(view.state)
+        glyph, colour = state_look.glyph, state_look.colour
         word = state_word(view.state, view.raw_state)
         dim = view.state is PrinterState.OFFLINE
         border_colour = colour if view.needs_person else ("bright_black" if not selected else "white")
@@ -87,16 +90,13 @@ class PrinterGrid(PrinterList):
             bar = Text("·" * inner, style="bright_black")
 
         temps = Text(style="dim" if dim else "")
-        nozzle = view.tools[0] if view.tools else (None, None)
         temps.append("N ", style="bright_black")
-        temps.append(temp(*nozzle))
-        if len(view.tools) > 1:
-            temps.append(" " + temp(*view.tools[1]))
+        temps.append(nozzle_text(view.tools))
         if view.bed[0] or view.bed[1]:
             temps.append("  B ", style="bright_black")
-            temps.append(temp(*view.bed))
+            temps.append(bed_text(view.bed))
         elif view.bed[0] is not None:
-            temps.append("  no bed", style="bright_black")
+            temps.append("  " + bed_text(view.bed), style="bright_black")
 
         job = Text()
         if view.filename:
@@ -109,7 +109,7 @@ class PrinterGrid(PrinterList):
                 job.append(" " * max(0, inner - file_text.cell_len - len(ends_text)))
                 job.append(ends_text, style="bold")
         elif view.state is PrinterState.BED_NOT_CLEAR:
-            job.append("clear the tray: t", style="italic")
+            job.append(f"{self.tray_key} clears the tray", style="italic")
         elif view.state is PrinterState.ERROR:
             job.append("check the printer", style="italic")
         else:

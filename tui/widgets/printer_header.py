@@ -6,7 +6,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from ..formatting import STATE_LOOK, finish_label, progress_bar, state_word, temp
+from ..formatting import bed_text, finish_label, nozzle_text, progress_bar
+from ..states import look, state_word
 from ..store import PrinterView
 
 
@@ -19,7 +20,8 @@ class PrinterHeader(Static):
         if view is None:
             self.update(Text("This printer is no longer in the cloud's list.", style="bold red"))
             return
-        glyph, _, colour = STATE_LOOK[view.state]
+        state_look = look(view.state)
+        glyph, colour = state_look.glyph, state_look.colour
         top = Text(view.name, style="bold")
         top.append(f"  {view.type}", style="dim")
         top.append("  ")
@@ -28,14 +30,10 @@ class PrinterHeader(Static):
         if stale:
             top.append(f"  ▲ STALE: {stale}", style="bold red")
         bottom = Text()
-        nozzle = view.tools[0] if view.tools else (None, None)
         bottom.append("nozzle ", style="dim")
-        bottom.append(temp(*nozzle))
-        if len(view.tools) > 1:
-            bottom.append("  tool 2 ", style="dim")
-            bottom.append(temp(*view.tools[1]))
+        bottom.append(nozzle_text(view.tools))
         bottom.append("  bed ", style="dim")
-        bottom.append(temp(*view.bed) if (view.bed[0] or view.bed[1]) else ("none" if view.bed[0] is not None else "—"))
+        bottom.append(bed_text(view.bed))
         if view.is_active:
             bottom.append("  ")
             bottom.append_text(progress_bar(view.percent, 20))

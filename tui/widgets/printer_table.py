@@ -10,7 +10,8 @@ from textual import events
 from textual.message import Message
 from textual.strip import Strip
 
-from ..formatting import STATE_LOOK, finish_label, state_word, temp
+from ..formatting import bed_text, finish_label, progress_bar, temp
+from ..states import look, state_word
 from ..store import PrinterView
 from .printer_list import PrinterList
 
@@ -71,7 +72,7 @@ class PrinterTable(PrinterList):
         return strip.adjust_cell_length(width, self.rich_style).apply_style(self.rich_style)
 
     def render_item(self, view: PrinterView, width: int, selected: bool) -> list[Text]:
-        glyph, _, colour = STATE_LOOK[view.state]
+        state_look = look(view.state)
         # A marker as well as a background: the selection must read without colour too.
         row_style = Style(bgcolor="grey23") if selected else Style()
         name = Text("›" if selected else " ", style="bold")
@@ -80,16 +81,15 @@ class PrinterTable(PrinterList):
             name,
             Text(view.type, style="dim"),
             Text(
-                f"{glyph} {state_word(view.state, view.raw_state)}", style=Style(color=colour, bold=view.needs_person)
+                f"{state_look.glyph} {state_word(view.state, view.raw_state)}",
+                style=Style(color=state_look.colour, bold=view.needs_person),
             ),
             Text(temp(*(view.tools[0] if view.tools else (None, None)))),
-            Text(temp(*view.bed) if (view.bed[0] or view.bed[1]) else ("—" if view.bed[0] is None else "no bed")),
+            Text(bed_text(view.bed)),
         ]
         progress = Text()
         if view.is_active:
-            filled = round(view.percent / 10)
-            progress.append("█" * filled, style="cyan")
-            progress.append("░" * (10 - filled), style="bright_black")
+            progress.append_text(progress_bar(view.percent, 10))
             progress.append(f"{view.percent:3.0f}%")
         cells.append(progress)
         cells.append(Text(finish_label(view.eta, self.clock()), style="bold"))

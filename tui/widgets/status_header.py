@@ -10,21 +10,8 @@ from textual.widgets import Static
 
 from api import PrinterState
 
-from ..formatting import SHORT_STATE, STATE_LOOK, clock_time
-
-COUNT_ORDER = [
-    PrinterState.PRINTING,
-    PrinterState.PAUSED,
-    PrinterState.BED_NOT_CLEAR,
-    PrinterState.ERROR,
-    PrinterState.OFFLINE,
-    PrinterState.READY,
-    PrinterState.DOWNLOADING,
-    PrinterState.CONNECTING,
-    PrinterState.LOCAL_MODE,
-    PrinterState.VIRTUAL,
-    PrinterState.UNKNOWN,
-]
+from ..formatting import clock_time
+from ..states import COUNT_ORDER, count_word, look
 
 
 def health_text(last_update: datetime | None, stale_since: datetime | None, problem: str | None) -> Text:
@@ -49,9 +36,10 @@ def count_text(counts: dict[PrinterState, int], *, words: bool) -> Text:
         count = counts.get(state, 0)
         if not count:
             continue
-        glyph, _, colour = STATE_LOOK[state]
-        style = Style(color=colour, bold=state.needs_person)
-        text.append(f"{glyph} {count} {SHORT_STATE[state]}  " if words else f"{glyph}{count} ", style=style)
+        state_look = look(state)
+        style = Style(color=state_look.colour, bold=state_look.needs_person)
+        glyph = state_look.glyph
+        text.append(f"{glyph} {count} {count_word(state)}  " if words else f"{glyph}{count} ", style=style)
     text.rstrip()
     return text
 

@@ -1,0 +1,241 @@
+"""One table of printer actions, and the runner that sends them to a set of printers.
+
+Bindings, footer, help, palette, refusal texts and card hints are all generated from `ACTIONS`
+with the keys the user really has, so adding an action touches this table only. The runner
+takes a set of printers (one printer is a set of one) and returns one outcome per printer: bulk
+actions, the event log's audit and the headless commands all read the same records. Plain
+Python: no Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+
+from api import ApiError, AuthError, JobStatus, PrinterOSClient, PrinterOSError
+
+from .store import FarmStore
+
+log = logging.getLogger("farmdash.actions")
+
+
+class Target(Enum):
+    """Which job a printer-level key acts on."""
+
+    PRINTER = "the printer itself"  # tray clear
+    RUNNING = "the running job"  # pause, resume, cancel
+    OLDEST_QUEUED = "the oldest queued job"  # start
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    kind: str  # the name actions are called by: act('pause')
+    binding_id: str  # what a [keymap] names
+    default_key: str
+    label: str  # footer, help and palette
+    verb: str  # "Cannot pause", "nothing to pause"
+    past: str  # "Job 12 on MK4-03 paused."
+    target: Target
+    send: Callable[[PrinterOSClient, int], Awaitable[object]]  # takes the job id, or the printer id
+    confirm: str | None = None  # the question, with {target}; None sends at once
+    label_on_job: str | None = None  # the label on screens where a job is chosen
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    spec.kind: spec
+    for spec in (
+        ActionSpec("pause", "pause", "p", "Pause", "pause", "paused", Target.RUNNING, PrinterOSClient.job_pause),
+        ActionSpec("resume", "resume", "u", "Resume", "resume", "resumed", Target.RUNNING, PrinterOSClient.job_unpause),
+        ActionSpec(
+            "cancel",
+            "cancel",
+            "c",
+            "Cancel",
+            "cancel",
+            "cancelled",
+            Target.RUNNING,
+            PrinterOSClient.job_cancel,
+            confirm="Cancel {target}? The print cannot be resumed.",
+        ),
+        ActionSpec(
+            "tray",
+            "tray-clear",
+            "t",
+            "Tray clear",
+            "mark the build tray clear",
+            "marked clear",
+            Target.PRINTER,
+            PrinterOSClient.printer_clear_build_tray,
+            confirm="Mark the build tray of {target} clear? Only if the tray is empty: "
+            "the next queued job may start at once.",
+        ),
+        ActionSpec(
+            "start",
+            "start",
+            "x",
+            "Start queued",
+            "start",
+            "started",
+            Target.OLDEST_QUEUED,
+            PrinterOSClient.job_start,
+            label_on_job="Start job",
+        ),
+    )
+}
+
+KeyNames = Callable[[str], str]
+"""Action kind -> the key the user presses for it now (after the keymap), as shown."""
+
+
+def default_keys(kind: str) -> str:
+    return ACTIONS[kind].default_key
+
+
+def keys_from_keymap(keymap: dict[str, str], display: Callable[[str], str] = lambda key: key) -> KeyNames:
+    """The key names a user's `[keymap]` gives each action (its first key, as the footer shows it)."""
+
+    def key_of(kind: str) -> str:
+        spec = ACTIONS[kind]
+        return display(keymap.get(spec.binding_id, spec.default_key).split(",")[0].strip())
+
+    return key_of
+
+
+class Result(StrEnum):
+    DONE = "done"
+    REFUSED = "refused"  # the cloud said no, in its words
+    SKIPPED = "skipped"  # not sent: the action does not apply, with the reason
+    UNKNOWN = "outcome unknown"  # sent, but the answer was lost: the printer is re-read
+    NOT_SENT = "not sent"  # the session ended before it could be sent
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str
+    printer_id: int
+    printer_name: str
+    result: Result
+    message: str = ""
+    job_id: int | None = None
+
+    @property
+    def sentence(self) -> str:
+        """One line for a notice or a summary."""
+        spec = ACTIONS[self.kind]
+        subject = f"Job {self.job_id} on {self.printer_name}" if self.job_id else self.printer_name
+        if self.result is Result.DONE:
+            return f"{subject} {spec.past}."
+        if self.result is Result.REFUSED:
+            return f"The cloud refused to {spec.verb} on {self.printer_name}: {self.message}"
+        if self.result is Result.UNKNOWN:
+            return f"{subject}: outcome unknown ({self.message}); reading the printer again."
+        return f"{self.printer_name}: {self.message}"
+
+
+class ActionRunner:
+    """Sends an action to each printer once; never two calls for one printer at a time."""
+
+    def __init__(self, client: PrinterOSClient, store: FarmStore, *, concurrency: int = 4) -> None:
+        self.client = client
+        self.store = store
+        self.concurrency = concurrency
+        self.in_flight: set[tuple[str, int]] = set()
+
+    def name_of(self, printer_id: int) -> str:
+        printer = self.store.printers.get(printer_id)
+        return (printer.name or f"#{printer_id}") if printer else f"#{printer_id}"
+
+    def claim(self, kind: str, printer_ids: Iterable[int]) -> tuple[list[int], list[Outcome]]:
+        """Mark these printers busy with `kind`; those already busy with it are skipped, with why."""
+        claimed, skipped = [], []
+        for printer_id in printer_ids:
+            if (kind, printer_id) in self.in_flight:
+                message = "already sent; waiting for the cloud."
+                skipped.append(Outcome(kind, printer_id, self.name_of(printer_id), Result.SKIPPED, message))
+                continue
+            self.in_flight.add((kind, printer_id))
+            claimed.append(printer_id)
+        return claimed, skipped
+
+    def release(self, kind: str, printer_ids: Iterable[int]) -> None:
+        for printer_id in printer_ids:
+            self.in_flight.discard((kind, printer_id))
+
+    async def run(
+        self,
+        kind: str,
+        printer_ids: list[int],
+        *,
+        job_id: int | None = None,
+        stagger_seconds: float = 0.0,
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ) -> list[Outcome]:
+        """Send `kind` to printers already claimed; one outcome each, in the order given.
+
+        `job_id` names the job when one was chosen on screen (one printer only). With a stagger,
+        sends start that many seconds apart (heaters starting together can trip a breaker).
+        """
+        semaphore = asyncio.Semaphore(1 if stagger_seconds else self.concurrency)
+        outcomes: dict[int, Outcome] = {}
+
+        async def one(index: int, printer_id: int) -> None:
+            async with semaphore:
+                if stagger_seconds and index:
+                    await asyncio.sleep(stagger_seconds)
+                try:
+                    outcome = await self._send(kind, printer_id, job_id)
+                finally:
+                    self.release(kind, [printer_id])
+                outcomes[printer_id] = outcome
+                log.info("action %s on printer %s: %s %s", kind, printer_id, outcome.result, outcome.message)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+
+        try:
+            await asyncio.gather(*(one(index, pid) for index, pid in enumerate(printer_ids)))
+        finally:
+            self.release(kind, printer_ids)  # a cancelled run frees what it did not send
+        return [outcomes[pid] for pid in printer_ids if pid in outcomes]
+
+    async def _send(self, kind: str, printer_id: int, job_id: int | None) -> Outcome:
+        spec = ACTIONS[kind]
+        name = self.name_of(printer_id)
+        try:
+            if spec.target is Target.PRINTER:
+                await spec.send(self.client, printer_id)
+            else:
+                if job_id is None:
+                    job_id = await self.job_for(spec.target, printer_id)
+                if job_id is None:
+                    what = "queued job" if spec.target is Target.OLDEST_QUEUED else "running job"
+                    return Outcome(kind, printer_id, name, Result.SKIPPED, f"has no {what} to {spec.verb}.")
+                await spec.send(self.client, job_id)
+        except AuthError as exc:
+            message = f"not sent: the cloud ended the session ({exc.message})."
+            return Outcome(kind, printer_id, name, Result.NOT_SENT, message, job_id)
+        except ApiError as exc:
+            return Outcome(kind, printer_id, name, Result.REFUSED, exc.message, job_id)
+        except PrinterOSError as exc:
+            return Outcome(kind, printer_id, name, Result.UNKNOWN, exc.message, job_id)
+        return Outcome(kind, printer_id, name, Result.DONE, "", job_id)
+
+    async def job_for(self, target: Target, printer_id: int) -> int | None:
+        """The job a printer-level key acts on: the running one, or the oldest queued one."""
+        current = self.store.current_jobs.get(printer_id)
+        if target is Target.RUNNING and current is not None and current.job_id is not None:
+            return current.job_id
+        page = await self.client.get_printer_jobs(printer_id, is_actual=True, limit=50)
+        wanted = JobStatus.QUEUED if target is Target.OLDEST_QUEUED else JobStatus.PRINTING
+        jobs = sorted((job for job in page if job.status is wanted), key=lambda job: job.id)
+        return jobs[0].id if jobs else None
+
+    async def requeue(self, printer_id: int, job_id: int) -> tuple[str, int]:
+        """Queue the file of an earlier job on this printer again: (file name, new job id)."""
+        info = await self.client.get_job_info(job_id)
+        if info.file_id is None:
+            raise ApiError(f"Job {job_id} names no file to print again.")
+        queued = await self.client.print_file(info.file_id, printer_id, only_queue=True)
+        return info.filename, queued.job_id

@@ -1,0 +1,50 @@
+"""What every farmdash screen shares: a typed `app`, and one route for its workers' failures.
+
+`Worker.StateChanged` does not bubble: a worker started on a screen reports to that screen only.
+Each screen forwards it to the App's single handler, so a failure anywhere is logged and told
+(and an `AuthError` anywhere goes to the one session-lost path) instead of vanishing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
+
+from ..actions import ACTIONS
+
+if TYPE_CHECKING:
+    from ..app import FarmDash
+
+ResultType = TypeVar("ResultType")
+
+
+def action_bindings(*, on_job: bool) -> list[Binding]:
+    """The printer action keys, from the action table (a [keymap] rebinds them by id)."""
+    return [
+        Binding(spec.default_key, f"act('{spec.kind}')", (spec.label_on_job if on_job else None) or spec.label,
+                id=spec.binding_id)
+        for spec in ACTIONS.values()
+    ]  # fmt: skip
+
+
+class FarmScreen(Screen[ResultType]):
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> FarmDash: ...
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.worker_changed(event.worker)
+
+
+class FarmModal(ModalScreen[ResultType]):
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> FarmDash: ...
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.worker_changed(event.worker)

@@ -1,0 +1,218 @@
+"""The farm kept in step with the cloud: log in or reuse the session, poll the whole farm, back
+off, look up running jobs for the printers on screen.
+
+Plain asyncio, no Textual: the App drives it from workers, the headless commands (`farmdash
+status`, `farmdash events`) from a plain event loop. Nothing here schedules itself; the caller
+asks `next_delay()` and comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from api import ApiError, AuthError, JobStatus, Printer, PrinterOSClient, PrinterOSError
+
+from .session import Credentials, LoginOutcome, SessionStore, log_in
+from .store import CurrentJob, FarmStore
+
+log = logging.getLogger("farmdash.sync")
+
+MAX_BACKOFF = 30.0
+RESOLVE_CONCURRENCY = 6
+# A cloud that accepts the password and then refuses the session must not be sent the password
+# in a loop (an account-lockout risk): re-logins wait longer each time, then stop.
+RELOGIN_DELAYS = (0.0, 10.0, 30.0)
+
+
+def problem_text(exc: PrinterOSError) -> str:
+    """A failed request in words for the header: what kind of trouble, then the detail."""
+    if isinstance(exc, ApiError):
+        return f"The cloud answered with an error: {exc.message}"
+    return f"Cannot reach the cloud: {exc.message}"
+
+
+@dataclass
+class PollOutcome:
+    ok: bool
+    session_lost: str | None = None  # the cloud's words when it no longer accepts the session
+    printers: list[Printer] = field(default_factory=list)
+
+
+class FarmSync:
+    def __init__(
+        self,
+        client: PrinterOSClient,
+        *,
+        store: FarmStore | None = None,
+        credentials: Credentials | None = None,
+        session_store: SessionStore | None = None,
+        clock: Callable[[], datetime] | None = None,
+        refresh_seconds: float = 3.0,
+    ) -> None:
+        self.client = client
+        self.store = store or FarmStore()
+        self.credentials = credentials
+        self.session_store = session_store
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.refresh_seconds = refresh_seconds
+        self.workgroups: dict[int, str] = {}
+        self.failures = 0
+        # Why the person is asked to log in (the cloud's words), for the login screen.
+        self.login_reason = ""
+        self._relogins = 0  # logins since the cloud last accepted a data call
+        self.pending_lookups: set[int] = set()
+        self._failed_lookups: set[int] = set()  # tried again at the next poll, not in a tight loop
+        # Printers on screen: only their running job is looked up (two requests each), so a
+        # 5,000-printer farm costs a screenful of look-ups, not thousands. None: all of them.
+        self.visible_printers: set[int] | None = None
+
+    # --- sessions -----------------------------------------------------------------------------------
+
+    async def connect(self) -> LoginOutcome:
+        """Use the session the client holds; else log in from credentials; else say why not."""
+        if self.client.has_session:
+            return LoginOutcome.OK
+        if self.credentials is None:
+            return LoginOutcome.NO_CREDENTIALS
+        if self._relogins >= len(RELOGIN_DELAYS):
+            self.login_reason = (
+                f"The cloud accepted the login {self._relogins} times but refused the session each time "
+                f"({self.login_reason or 'no reason given'}). Log in again once the cloud is fixed."
+            )
+            self.credentials = None
+            return LoginOutcome.GAVE_UP
+        attempt = await log_in(self.client, self.credentials)
+        if attempt.outcome is LoginOutcome.REFUSED:
+            self.login_reason = attempt.reason
+            self.credentials = None
+            return LoginOutcome.REFUSED
+        if attempt.outcome is LoginOutcome.UNREACHABLE:
+            self.failures += 1
+            self.store.mark_stale(attempt.reason, self.clock())
+            return LoginOutcome.UNREACHABLE
+        self._relogins += 1
+        self.failures = 0
+        self.save_session()
+        return LoginOutcome.OK
+
+    def relogin_delay(self) -> float:
+        """How long to wait before logging in again after the cloud refused the session."""
+        return RELOGIN_DELAYS[min(self._relogins, len(RELOGIN_DELAYS) - 1)]
+
+    def logged_in_by_hand(self) -> None:
+        """A person typed the password: start counting refusals afresh."""
+        self._relogins = 0
+        self.login_reason = ""
+        self.save_session()
+
+    def save_session(self) -> None:
+        if self.session_store is not None:
+            try:
+                self.session_store.save(self.client.session)
+            except OSError as exc:
+                log.warning("cannot save the session: %s", exc.strerror)
+
+    def session_lost(self, message: str) -> None:
+        """The cloud refused the session: forget it; the caller logs in again or asks."""
+        self.client.session = None
+        self.login_reason = f"The cloud ended the session ({message}). Log in again."
+        if self.session_store is not None:
+            self.session_store.clear()
+        self.store.mark_stale(f"Session ended: {message}", self.clock())
+
+    async def load_workgroups(self) -> None:
+        try:
+            groups = await self.client.get_workgroups_simple_list()
+        except AuthError:
+            raise
+        except PrinterOSError as exc:
+            log.info("workgroups unavailable: %s", exc)
+            return
+        self.workgroups = {group.id: group.name for group in groups}
+
+    # --- polling ------------------------------------------------------------------------------------
+
+    def next_delay(self) -> float:
+        """The refresh interval, or a growing back-off while the cloud fails."""
+        if not self.failures:
+            return self.refresh_seconds
+        return min(MAX_BACKOFF, self.refresh_seconds * (2 ** min(self.failures, 6)))
+
+    async def poll(self) -> PollOutcome:
+        """One request for the whole farm, whatever its size."""
+        try:
+            printers = await self.client.get_organization_printers_list()
+        except AuthError as exc:
+            return PollOutcome(False, session_lost=exc.message)
+        except PrinterOSError as exc:
+            self.failures += 1
+            self.store.mark_stale(problem_text(exc), self.clock())
+            return PollOutcome(False)
+        self.failures = 0
+        self._relogins = 0
+        self.pending_lookups |= self.store.replace_printers(printers, self.clock())
+        self.pending_lookups |= self._failed_lookups & self.store.printers.keys()
+        self._failed_lookups.clear()
+        return PollOutcome(True, printers=list(printers))
+
+    def show_printers(self, printer_ids: set[int]) -> bool:
+        """The screen says which printers are on screen; True if some of them need a look-up."""
+        self.visible_printers = printer_ids
+        return bool(self.pending_lookups & printer_ids)
+
+    def wanted_lookups(self) -> set[int]:
+        if self.visible_printers is None:
+            return set(self.pending_lookups)
+        return self.pending_lookups & self.visible_printers
+
+    async def resolve_jobs(self) -> set[int]:
+        """Find the running job of one batch of printers that just started one; the ids done."""
+        wanted = self.wanted_lookups()
+        if not wanted:
+            return set()
+        batch = sorted(wanted)[: RESOLVE_CONCURRENCY * 4]
+        self.pending_lookups.difference_update(batch)
+        semaphore = asyncio.Semaphore(RESOLVE_CONCURRENCY)
+
+        async def one(printer_id: int) -> None:
+            async with semaphore:
+                await self._resolve(printer_id)
+
+        await asyncio.gather(*(one(pid) for pid in batch))
+        return set(batch)
+
+    async def _resolve(self, printer_id: int) -> None:
+        try:
+            page = await self.client.get_printer_jobs(printer_id, is_actual=True, limit=20)
+            running = next((job for job in page if job.status is JobStatus.PRINTING), None)
+            if running is None:
+                self.store.set_current_job(printer_id, CurrentJob(None))
+                return
+            info = await self.client.get_job_info(running.id)
+        except AuthError:
+            self.pending_lookups.add(printer_id)
+            raise
+        except PrinterOSError as exc:
+            # Asked again at a later poll: a failed look-up must not leave the card without its file.
+            log.info("running job of printer %s not found yet: %s", printer_id, exc)
+            self._failed_lookups.add(printer_id)
+            return
+        if printer_id in self.store.printers:
+            filename = info.filename or running.filename
+            self.store.set_current_job(printer_id, CurrentJob(running.id, filename, info.printing_duration))
+
+    async def refresh_printer(self, printer_id: int) -> None:
+        """Ask for one printer now (after an action), outside the poll cycle."""
+        try:
+            printers = await self.client.get_organization_printers_list(printer_id=printer_id)
+        except AuthError:
+            raise
+        except PrinterOSError:
+            return
+        for printer in printers:
+            if self.store.update_printer(printer, self.clock()):
+                self.pending_lookups.add(printer.id)
