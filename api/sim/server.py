@@ -41,7 +41,10 @@ class SimServer:
     ) -> None:
         self.faults = faults or Faults()
         self.app = create_app(farm, self.faults)
-        self._socket = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say so, and without it every
+        # answer waits ~40 ms for a delayed ACK (headers and body are two writes).
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._socket = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
@@ -70,6 +73,11 @@ class SimServer:
     def calls(self) -> list[str]:
         """The API calls answered so far, in order (tests clear it with `calls.clear()`)."""
         return self.app.state.calls
+
+    @property
+    def logins(self) -> int:
+        """How many `login` calls were answered since `calls` was last cleared (a login storm shows here)."""
+        return self.calls.count("login")
 
     @property
     def base_url(self) -> str:
