@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import os
 import sys
 
@@ -64,7 +65,50 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--latency-ms", type=float, default=0.0, help="fault: added latency per request")
     sim.add_argument("--error-rate", type=float, default=0.0, help="fault: share of requests answered with a 500")
     sim.add_argument("--drop-rate", type=float, default=0.0, help="fault: share of connections dropped")
+    sim.add_argument(
+        "--realistic",
+        action="store_true",
+        help="send the shapes public callers of the real cloud see (string ids, nulls, fractions, 'No access', "
+        "now and then an unreadable printer record) instead of the doc's",
+    )
+    sim.add_argument(
+        "--refuse-sessions",
+        choices=["unauthorized", "too_many_sessions"],
+        help="fault: logins succeed, then every call is refused (a login storm test)",
+    )
     return parser
+
+
+def sim_flag_problem(args: argparse.Namespace) -> str | None:
+    """The first `farmdash sim` flag out of its range, as one line, or None."""
+    from api.sim.faults import checked_number
+
+    if not 1 <= args.port <= 65535:
+        return f"--port must be between 1 and 65535, not {args.port}"
+    if not 1 <= args.printers <= 5000:
+        return f"--printers must be between 1 and 5000, not {args.printers}"
+    ranges = {
+        "speed": (0.0, 10_000.0),
+        "session_idle": (1.0, 366 * 86_400.0),
+        "failure_rate": (0.0, 3600.0),
+        "offline_rate": (0.0, 3600.0),
+        "latency_ms": (0.0, 60_000.0),
+        "error_rate": (0.0, 1.0),
+        "drop_rate": (0.0, 1.0),
+    }
+    for name, (low, high) in ranges.items():
+        try:
+            checked_number(f"--{name.replace('_', '-')}", getattr(args, name), low, high)
+        except ValueError as exc:
+            return str(exc)
+    return None
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def run_sim(args: argparse.Namespace) -> int:
@@ -79,12 +123,17 @@ def run_sim(args: argparse.Namespace) -> int:
         serve_forever,
     )
 
+    problem = sim_flag_problem(args)
+    if problem:
+        print(f"farmdash sim: {problem}", file=sys.stderr)
+        return 2
     settings = FarmSettings(
         seed=args.seed,
         session_idle_seconds=args.session_idle,
         failure_rate_per_hour=args.failure_rate,
         offline_rate_per_hour=args.offline_rate,
         enforce_build_tray=not args.no_tray_enforcement,
+        realistic=args.realistic,
     )
     clock = SimClock(speed=args.speed)
     try:
@@ -95,12 +144,26 @@ def run_sim(args: argparse.Namespace) -> int:
     except (OSError, ValueError, KeyError) as exc:
         print(f"farmdash sim: cannot build the farm: {exc}", file=sys.stderr)
         return 2
-    faults = Faults(latency_ms=args.latency_ms, error_500_rate=args.error_rate, drop_rate=args.drop_rate)
+    faults = Faults(
+        latency_ms=args.latency_ms,
+        error_500_rate=args.error_rate,
+        drop_rate=args.drop_rate,
+        refuse_sessions=args.refuse_sessions or "",
+    )
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Simulated 3DPrinterOS cloud: {len(farm.printers)} printers, seed {args.seed}, speed {args.speed}x")
     print(f"  base URL:   http://{host}:{args.port}   (API calls and a /sim/ control route)")
     print(f"  demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
+    if args.realistic:
+        print("  realistic:  the shapes public callers see, not the doc's (see --help)")
     print("  Ctrl+C stops it.", flush=True)
+    if not is_loopback(args.host):
+        print(
+            f"farmdash sim: warning: listening on {args.host}, beyond this machine: /sim/* has no authentication "
+            f"and the demo login is public; anyone who can reach it can steer this farm and log in.",
+            file=sys.stderr,
+            flush=True,
+        )
     with contextlib.suppress(KeyboardInterrupt):
         serve_forever(farm, host=args.host, port=args.port, faults=faults)
     return 0

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import realistic
 from .envelope import Params, handles
 from .farm import Farm, SimError
 from .generate import new_printer
+from .realistic import ident
 from .records import Project, Share, User
 
 
@@ -17,7 +19,7 @@ def _shares(farm: Farm, p: Params, user: User | None) -> Any:
     printer = farm.printer_for(user, p.req_int("printer_id"))
     return [
         {
-            "id": s.id,
+            "id": ident(farm, s.id),
             "email": farm.users[s.user_id].email,
             "number_of_prints": s.number_of_prints,
             "printer_ownership_id": s.ownership_id,
@@ -42,7 +44,7 @@ def _share(farm: Farm, p: Params, user: User | None) -> Any:
         raise SimError(f"No user with email {email}", 404)
     share = Share(farm.next_id("share", 900), printer.id, target.id, role, p.int("number_of_prints"))
     farm.shares[share.id] = share
-    return {"id": share.id}
+    return {"id": ident(farm, share.id)}
 
 
 @handles("unshare_printer")
@@ -76,7 +78,7 @@ def _add_printer(farm: Farm, p: Params, user: User | None) -> Any:
 def _workgroups(farm: Farm, p: Params, user: User | None) -> Any:
     assert user
     return [
-        {"id": w.id, "name": w.name, "rights": w.rights}
+        {"id": ident(farm, w.id), "name": w.name, "rights": w.rights}
         for w in farm.workgroups.values()
         if user.is_admin or user.id in w.user_ids
     ]
@@ -96,7 +98,13 @@ def _wg_users(farm: Farm, p: Params, user: User | None) -> Any:
     if not user.is_admin and user.id not in wg.user_ids:
         raise SimError("Permission denied", 403)
     return [
-        {"id": str(u.id), "email": u.email, "name": u.name, "monthly_quota": u.monthly_quota, "balance": u.balance}
+        {
+            "id": str(u.id),
+            "email": u.email,
+            "name": (u.name or None) if realistic.on(farm) else u.name,  # public callers see null for no name
+            "monthly_quota": u.monthly_quota,
+            "balance": u.balance,
+        }
         for u in (farm.users[i] for i in sorted(wg.user_ids))
     ]
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -28,6 +29,44 @@ from .envelope import HTML_502, DropConnection, Params, dispatch, fail, log
 from .farm import Farm, SimError
 from .faults import Faults
 from .files import upload
+
+FORM_BODY_LIMIT = 1024 * 1024  # a form of any call but `upload`: the longest real one is a few KB
+
+
+def refused_session(kind: str) -> Response:
+    """The "login storm" fault: the login went through, and now the cloud refuses the session."""
+    if kind == "unauthorized":
+        return fail("Unauthorized", 401)
+    return JSONResponse({"result": False, "message": "Too many open sessions"})
+
+
+def check_body_shape(request: Request) -> None:
+    """Refuse a multipart body the parser could not split: it needs a boundary."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.lower().startswith("multipart/") and "boundary=" not in content_type.lower():
+        raise SimError("Malformed request body: multipart without a boundary", 400)
+
+
+async def capped(request: Request, limit: int, message: str) -> Request:
+    """The request with its body read, or SimError 413 once it passes `limit` bytes (never held whole)."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise SimError(message, 413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise SimError(message, 413)
+    sent = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+    return Request(request.scope, replay)
 
 
 def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None = None) -> Starlette:
@@ -57,11 +96,15 @@ def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None
             return fail("Internal server error", 500)
         if fault == "html_error":
             return Response(HTML_502, status_code=502, media_type="text/html")
+        if faults.refuse_sessions and spec.needs_session and call != "loginout":
+            return refused_session(faults.refuse_sessions)
         farm = holder["farm"]
         try:
+            check_body_shape(request)
             if call == "upload":
-                length = int(request.headers.get("content-length") or 0)
-                if length > farm.settings.max_upload_bytes + 64 * 1024:
+                # Not read into memory: the form parser spools the file to disk, and `upload` counts it.
+                length = request.headers.get("content-length", "")
+                if length.isdigit() and int(length) > farm.settings.max_upload_bytes + 64 * 1024:
                     raise SimError(f"File is larger than {farm.settings.max_upload_bytes // (1024 * 1024)} MiB", 413)
                 async with request.form(max_files=1, max_fields=20) as form:
                     with farm.lock:
@@ -69,6 +112,7 @@ def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None
                         user = farm.user_for(str(form.get("session") or ""))
                     payload = await upload(farm, request, form, user, storage)
             else:
+                request = await capped(request, FORM_BODY_LIMIT, "The request is larger than 1 MiB")
                 content_type = request.headers.get("content-type", "")
                 if "multipart/" in content_type or "x-www-form-urlencoded" in content_type:
                     form = await request.form()
@@ -81,6 +125,8 @@ def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None
                     payload = dispatch(farm, spec, params)
         except SimError as exc:
             return fail(exc.message, exc.status)
+        except HTTPException as exc:  # Starlette's form parser refusing a malformed or oversized body
+            return fail(f"Malformed request body: {exc.detail}", 413 if exc.status_code == 413 else 400)
         except Exception:  # a bug in the simulator must still answer in the doc's shape
             log.exception("simulated cloud failed on %s", call)
             return fail("Internal error in the simulated cloud", 500)
@@ -105,7 +151,7 @@ def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None
         lifespan=lifespan,
         routes=[
             Route("/apiglobal/{call:path}", api_call, methods=["POST", "GET"]),
-            *control_routes(holder, faults),
+            *control_routes(holder, faults, calls),
         ],
     )
     app.state.holder = holder

@@ -54,6 +54,13 @@ class FarmSettings:
     download_seconds: float = 6.0
     ended_window_hours: float = 24.0
     max_upload_bytes: int = 64 * 1024 * 1024
+    # Realistic mode (issue 8): the shapes and refusals public callers of the real cloud see, where
+    # they differ from the doc (see `realistic.py`). Off: the doc's shapes, as `--demo` uses.
+    realistic: bool = False
+    nameless_one_in: int = (
+        6  # realistic: about one printer in N has no name or type, one job in N no email or file name
+    )
+    unreadable_every: int = 10  # realistic: every Nth full printer list carries one unreadable record (0: never)
 
     @classmethod
     def quiet(cls, seed: int = 7) -> FarmSettings:
@@ -90,6 +97,7 @@ class Farm:
         self.sim_time = self.clock.now()
         self._ids: dict[str, int] = {}
         self._carry = 0.0
+        self.printer_list_answers = 0  # full printer lists answered: the realistic mode's unreadable record counts them
 
     # --- ids and time ---------------------------------------------------------------------------
 
@@ -335,6 +343,9 @@ class Farm:
 
     def printer_for(self, user: User, printer_id: int) -> Printer:
         printer = self.printers.get(printer_id)
+        if printer is not None and self.printer_rights(user, printer) is None and self.settings.realistic:
+            # What public callers see for a printer (or its jobs) reserved to other workgroups.
+            raise SimError("No access", 200)
         if printer is None or self.printer_rights(user, printer) is None:
             raise SimError(f"Printer {printer_id} not found or not accessible", 404)
         return printer
@@ -359,6 +370,8 @@ class Farm:
 
     def _require_print_rights(self, user: User, printer: Printer, what: str) -> None:
         if self.printer_rights(user, printer) != 2:
+            if self.settings.realistic:
+                raise SimError("No access", 403)
             raise SimError(f"Permission denied: you can only queue jobs on this printer, not {what}", 403)
 
     # --- actions the API exposes ------------------------------------------------------------------

@@ -16,12 +16,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..models import JobStatus
+from . import realistic
 from .envelope import Params, cloud_time, handles
 from .farm import Farm, SimError
 from .generate import add_file
+from .realistic import ident
 from .records import File, Job, Project, User
 
 UPLOAD_TYPES = {".gcode", ".gco", ".g", ".stl", ".3mf", ".obj", ".zip", ".makerbot", ".x3g", ".ufp", ".form"}
+MAX_FILE_NAME = 255
 GCODE_TYPES = {".gcode", ".gco", ".g", ".makerbot", ".x3g", ".ufp"}
 REPORT_FIELDS = [
     ("job_id", "Job ID", "int"),
@@ -44,6 +47,14 @@ REPORT_FIELDS = [
     ("started_by_email", "Started By", "text"),
     ("feedback", "Feedback", "text"),
 ]
+# Realistic mode: columns public callers see beyond the doc's, with type words outside its list.
+REALISTIC_REPORT_FIELDS = [
+    ("started_date", "Started Date/Time", "datetime"),
+    ("layer_height", "Layer Height", "decimal"),
+    ("nozzle_temp", "Nozzle Temperature", "number"),
+    ("material", "Material", "string"),
+]
+REALISTIC_STATUS_WORDS = {43: "FAILED", 45: "CANCELLED_WEB", 77: "DONE"}
 DEFAULT_REPORT_FIELDS = [
     "job_id",
     "printer_id",
@@ -67,7 +78,9 @@ DEFAULT_REPORT_FIELDS = [
 def _projects(farm: Farm, p: Params, user: User | None) -> Any:
     assert user
     return [
-        {"id": pr.id, "name": pr.name, "color": pr.color} for pr in farm.projects.values() if pr.owner_id == user.id
+        {"id": ident(farm, pr.id), "name": pr.name, "color": pr.color}
+        for pr in farm.projects.values()
+        if pr.owner_id == user.id
     ]
 
 
@@ -188,9 +201,10 @@ def _custom_report(farm: Farm, p: Params, user: User | None) -> Any:
     kind = (p.text("type") or "csv").lower()
     if kind not in ("csv", "json"):
         raise SimError("Parameter type must be json or CSV", 400)
-    known = {key: (title, typ) for key, title, typ in REPORT_FIELDS}
+    fields = REPORT_FIELDS + (REALISTIC_REPORT_FIELDS if realistic.on(farm) else [])
+    known = {key: (title, typ) for key, title, typ in fields}
     if p.bool("all_fields", False):
-        keys = [key for key, _, _ in REPORT_FIELDS]
+        keys = [key for key, _, _ in fields]
     elif p.has("fields"):
         keys = [k.strip() for k in (p.text("fields") or "").split(",") if k.strip()]
         unknown = [k for k in keys if k not in known]
@@ -198,11 +212,14 @@ def _custom_report(farm: Farm, p: Params, user: User | None) -> Any:
             raise SimError(f"Unknown report fields: {', '.join(unknown)}", 400)
     else:
         keys = DEFAULT_REPORT_FIELDS
+        if realistic.on(farm):  # public callers see `Started Date/Time` next to the doc's `Print Date/Time`
+            at = keys.index("print_date") + 1
+            keys = [*keys[:at], "started_date", *keys[at:]]
     with_wg = p.bool("workgroups", False)
     header = [known[k][0] for k in keys] + (["Workgroup IDs", "Workgroup Names"] if with_wg else [])
     types = [known[k][1] for k in keys] + (["int,int,...", "text,text,..."] if with_wg else [])
     rows = []
-    status_names = {43: "Failed", 45: "Aborted", 77: "Finished"}
+    status_names = REALISTIC_STATUS_WORDS if realistic.on(farm) else {43: "Failed", 45: "Aborted", 77: "Finished"}
     for job in _ended_jobs(farm, start, end, {43, 45, 77}):
         file, printer, owner = farm.files[job.file_id], farm.printers[job.printer_id], farm.users[job.user_id]
         starter = farm.users.get(job.started_by or job.user_id, owner)
@@ -214,6 +231,10 @@ def _custom_report(farm: Farm, p: Params, user: User | None) -> Any:
             "file_id": file.id,
             "file_name": file.name,
             "print_date": cloud_time(job.started or job.created),
+            "started_date": cloud_time(job.started),
+            "layer_height": file.layer_height,
+            "nozzle_temp": int(file.nozzle_temp),
+            "material": file.material,
             "email": owner.email,
             "fname": owner.firstname,
             "lname": owner.lastname,
@@ -251,11 +272,13 @@ async def upload(farm: Farm, request: Request, form: Any, user: User, storage: P
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise SimError("Parameter file is required", 400)
     name = Path(upload.filename).name
+    if len(name) > MAX_FILE_NAME:
+        raise SimError(f"File name is longer than {MAX_FILE_NAME} characters", 400)
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_TYPES:
         raise SimError(f"File type {suffix or '(none)'} is not supported", 415)
     limit = farm.settings.max_upload_bytes
-    target = storage / f"{len(farm.files) + 1:06d}-{re.sub(r'[^A-Za-z0-9._-]', '_', name)}"
+    target = storage / f"{len(farm.files) + 1:06d}-{re.sub(r'[^A-Za-z0-9._-]', '_', name)[-100:]}"
     size = 0
     head = b""
     with target.open("wb") as out:
@@ -299,8 +322,8 @@ async def upload(farm: Farm, request: Request, form: Any, user: User, storage: P
         file = add_file(farm, user, name, 3600, max(1.0, size / 9000), "PLA", layer, 210, 60)
         file.size, file.project_id, file.is_gcode = size, project.id if project else None, is_gcode
     return {
-        "file_id": file.id,
+        "file_id": ident(farm, file.id),
         "show_select_printers": is_gcode,
-        "project_id": file.project_id,
+        "project_id": ident(farm, file.project_id),
         "slicer": "" if is_gcode else "Slicer 5",
     }

@@ -9,29 +9,32 @@ from pathlib import Path
 from typing import Any
 
 from ..models import JobStatus
+from . import realistic
 from .envelope import Handler, Params, cloud_time, flag, handles
 from .farm import Farm, SimError
 from .generate import add_file
-from .records import Job, User
+from .realistic import UNREADABLE_PERCENT, anonymous, ident, nameless, seconds, unreadable_printer
+from .records import Job, Printer, User
 
 # --- printers -----------------------------------------------------------------------------------
 
 
-def printer_json(farm: Farm, printer: Any) -> dict[str, Any]:
+def printer_json(farm: Farm, printer: Printer, *, unreadable: bool = False) -> dict[str, Any]:
     ptype = farm.printer_types[printer.type_id]
     online = printer.online
+    no_name = nameless(farm, printer)
     return {
-        "id": printer.id,
-        "name": printer.name,
-        "type": ptype.description,
+        "id": ident(farm, printer.id),
+        "name": None if no_name else printer.name,
+        "type": None if no_name else ptype.description,
         "snr": printer.snr,
         "host_num": printer.host_num,
         "local_ip": printer.local_ip,
-        "workgroups": printer.workgroup_ids or None,
+        "workgroups": [ident(farm, w) for w in printer.workgroup_ids] or None,
         "state": printer.state,
         "temps": list(printer.temps) if online else None,
         "target_temps": list(printer.targets) if online else None,
-        "percent": round(printer.percent, 1) if online else 0,
+        "percent": UNREADABLE_PERCENT if unreadable else round(printer.percent, 1) if online else 0,
     }
 
 
@@ -46,7 +49,8 @@ def _org_printers(farm: Farm, p: Params, user: User | None) -> Any:
         if workgroup_id not in farm.workgroups:
             raise SimError(f"Workgroup {workgroup_id} not found", 404)
         printers = [pr for pr in printers if workgroup_id in pr.workgroup_ids]
-    return [printer_json(farm, pr) for pr in printers]
+    spoiled = unreadable_printer(farm, printers) if workgroup_id is None else None
+    return [printer_json(farm, pr, unreadable=pr.id == spoiled) for pr in printers]
 
 
 @handles("get_printers_list")
@@ -65,19 +69,18 @@ def _printers_list(farm: Farm, p: Params, user: User | None) -> Any:
         ptype = farm.printer_types[printer.type_id]
         if (wanted is not None and printer.id not in wanted) or (short and ptype.short != short):
             continue
-        filaments = [
-            {"extruder": i, "material": "PLA", "diameter": ptype.filament_diameter} for i in range(ptype.extruders)
-        ]
-        out.append(
-            {
-                "id": str(printer.id),
-                "name": printer.name,
-                "type": ptype.short,
-                "printer_type_id": str(ptype.id),
-                "state": printer.state,
-                "filaments": json.dumps(filaments),
-            }
-        )
+        no_name = nameless(farm, printer)
+        item: dict[str, Any] = {
+            "id": str(printer.id),
+            "name": None if no_name else printer.name,
+            "type": None if no_name else ptype.short,
+            "printer_type_id": str(ptype.id),
+            "state": printer.state,
+            "filaments": json.dumps(realistic.filaments(farm, ptype.extruders, ptype.filament_diameter)),
+        }
+        if realistic.on(farm):  # public callers see these keys, not the doc's `id`/`printer_type_id`
+            item = {"printer_id": item.pop("id"), "type_id": item.pop("printer_type_id"), **item}
+        out.append(item)
     return out
 
 
@@ -129,12 +132,13 @@ def _clear_tray(farm: Farm, p: Params, user: User | None) -> Any:
 
 
 def job_json(farm: Farm, job: Job) -> dict[str, Any]:
+    nobody = anonymous(farm, job)
     return {
         "id": str(job.id),
         "status_id": str(job.status_id),
-        "filename": farm.files[job.file_id].name,
+        "filename": None if nobody else farm.files[job.file_id].name,
         "datetime": cloud_time(job.created),
-        "email": farm.users[job.user_id].email,
+        "email": None if nobody else farm.users[job.user_id].email,
     }
 
 
@@ -188,21 +192,22 @@ def _job_info(farm: Farm, p: Params, user: User | None) -> Any:
     file = farm.files[job.file_id]
     printer = farm.printers[job.printer_id]
     ptype = farm.printer_types[printer.type_id]
-    extruders = {"R": int(file.nozzle_temp), "L": 0} if ptype.extruders == 2 else {"R": int(file.nozzle_temp)}
+    extruders = realistic.extruders(farm, file.nozzle_temp, file.weight, ptype.extruders)
+    nobody = anonymous(farm, job)
     ended = job.status_id in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.ABORTED)
     return {
         "id": str(job.id),
         "status_id": str(job.status_id),
         "datetime": cloud_time(job.created),
         "printer_id": str(job.printer_id),
-        "print_time": str(int(job.elapsed)) if ended or job.elapsed else "0",
+        "print_time": seconds(farm, job.elapsed) if ended or job.elapsed else "0",
         "gif_image": f"{file.picture[:-4]}.gif" if job.status_id == JobStatus.FINISHED else None,
         "picture": file.picture,
         "notes": job.notes,
         "file_id": str(file.id),
-        "filename": file.name,
-        "file_size": str(file.size),
-        "printing_duration": str(file.duration),
+        "filename": None if nobody else file.name,
+        "file_size": f"{float(file.size):.1f}" if realistic.on(farm) else str(file.size),
+        "printing_duration": seconds(farm, file.duration, number=True),
         "material_type": file.material,
         "layer_height": str(file.layer_height),
         "color_numbers": str(ptype.extruders),
@@ -214,7 +219,7 @@ def _job_info(farm: Farm, p: Params, user: User | None) -> Any:
         "supports": flag(file.supports),
         "file_cost": str(file.cost) if file.cost is not None else None,
         "cost": str(round(file.cost * (job.elapsed / max(1, file.duration)), 2)) if file.cost and ended else None,
-        "email": farm.users[job.user_id].email,
+        "email": None if nobody else farm.users[job.user_id].email,
     }
 
 
