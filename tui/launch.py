@@ -21,10 +21,11 @@ from urllib.parse import urlsplit
 from api import LIVE_ENDPOINT, TEST_ENDPOINT, PrinterOSClient
 
 from .app import FarmDash, make_app
+from .ascii_driver import ascii_driver
 from .config import Settings, env_password, refresh_problem, setting_source, settings_problems, state_dir
 from .endpoint import endpoint_problem, insecure_notice
 from .session import Credentials, SessionStore, prepare_state_dir
-from .terminal import NEEDS_TERMINAL, is_terminal
+from .terminal import NEEDS_TERMINAL, detect_ascii_reason, is_terminal
 
 # Signals that mean "the user or the system wants farmdash gone": leave the terminal as it was found.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -46,6 +47,7 @@ class Start:
     refresh: float
     notices: list[str] = field(default_factory=list)
     state_ok: bool = True
+    ascii_reason: str | None = None  # why the screen is drawn in ASCII (LANG=C, TERM=vt100, ...)
 
 
 def launch(args: argparse.Namespace) -> int:
@@ -59,6 +61,9 @@ def launch(args: argparse.Namespace) -> int:
             print(f"farmdash: {line}" if not line.startswith("farmdash") else line, file=sys.stderr)
         return 2
     start.state_ok = prepare_state(start)
+    start.ascii_reason = detect_ascii_reason()
+    if start.ascii_reason:
+        start.notices.append(f"No Unicode terminal ({start.ascii_reason}): drawing with ASCII.")
     if endpoint is None:
         return _run_demo(args, start)
     return run_app(cloud_app(endpoint, start), start)
@@ -176,6 +181,8 @@ def _run_demo(args: argparse.Namespace, start: Start) -> int:
 def prepare_app(app: FarmDash, start: Start) -> None:
     """The user's keymap, and each notice from start queued to show once the first screen is up."""
     app.set_keymap(start.settings.keymap)
+    if start.ascii_reason:
+        app.driver_class = ascii_driver(app.driver_class)
     for notice in start.notices:
         app.notify(notice, severity="warning", timeout=12)
 
