@@ -126,9 +126,10 @@ class AsciiTranslator:
 
 
 def state_overrides() -> dict[str, str]:
-    """Each printer state's own glyph and its ASCII stand-in, from the one table of states."""
-    try:
-        from .states import STATES
-    except ImportError:  # before the state table exists: the named stand-ins above
-        return {}
-    return {look.glyph: look.ascii_glyph for look in STATES.values() if look.glyph not in ("…",)}
+    """Each printer state's own glyph and its ASCII stand-in, from the one table of states.
+
+    The ellipsis stays a `.`: it also ends every name cut short, where CONNECTING's `~` would mislead.
+    """
+    from .states import STATES
+
+    return {look.glyph: look.ascii_glyph for look in STATES.values() if look.glyph != "…"}

@@ -202,3 +202,13 @@ def test_ascii_keeps_every_width_and_the_meaning_of_glyphs():
     assert to_ascii(card) == "+- MK4-01 -++= Pro2 =+| > PRINTING | ###.. 210/210' +==+"
     assert to_ascii("Café 打印") == "Cafe ????"
     assert to_ascii("\x1b[1mplain\x1b[0m") == "\x1b[1mplain\x1b[0m"  # escape sequences pass as they are
+
+
+def test_state_glyphs_come_from_the_state_table():
+    from tui.glyphs import AsciiTranslator, state_overrides
+    from tui.states import STATES
+
+    to_ascii = AsciiTranslator(state_overrides())
+    for state, look in STATES.items():
+        if look.glyph != "…":
+            assert to_ascii(look.glyph) == look.ascii_glyph, state
