@@ -9,7 +9,7 @@ so a seeded farm answers the same way on every run.
 
 from __future__ import annotations
 
-import random
+import hashlib
 from typing import Any
 
 from .farm import Farm
@@ -28,9 +28,15 @@ def ident(farm: Farm, value: int | None) -> int | str | None:
     return str(value) if value is not None and on(farm) else value
 
 
+def _draw(farm: Farm, *key: object) -> int:
+    """A number drawn from the seed and `key` alone: stable across runs, and unrelated for near keys
+    (`random.Random` seeded with similar strings gives similar first draws)."""
+    text = ":".join(map(str, (farm.settings.seed, *key)))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
 def _one_in(farm: Farm, kind: str, key: int, n: int) -> bool:
-    # random.Random seeded with a string is stable across runs and Python versions (sha512).
-    return n > 0 and random.Random(f"{farm.settings.seed}:{kind}:{key}").randrange(n) == 0
+    return n > 0 and _draw(farm, kind, key) % n == 0
 
 
 def nameless(farm: Farm, printer: Printer) -> bool:
@@ -56,7 +62,7 @@ def unreadable_printer(farm: Farm, printers: list[Printer]) -> int | None:
     if farm.printer_list_answers % every:
         return None
     ids = sorted(p.id for p in printers)
-    return random.Random(f"{farm.settings.seed}:unreadable:{farm.printer_list_answers}").choice(ids)
+    return ids[_draw(farm, "unreadable", farm.printer_list_answers) % len(ids)]
 
 
 def seconds(farm: Farm, value: float, *, number: bool = False) -> Any:
