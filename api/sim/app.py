@@ -47,26 +47,23 @@ def check_body_shape(request: Request) -> None:
         raise SimError("Malformed request body: multipart without a boundary", 400)
 
 
-async def capped(request: Request, limit: int, message: str) -> Request:
-    """The request with its body read, or SimError 413 once it passes `limit` bytes (never held whole)."""
+def capped(request: Request, limit: int, message: str) -> Request:
+    """The request, refused with SimError 413 as soon as its body passes `limit` bytes: by its
+    Content-Length at once, or while it is read (a chunked body is never held or spooled whole)."""
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
         raise SimError(message, 413)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
+    seen = 0
+
+    async def receive() -> Any:
+        nonlocal seen
+        event = await request.receive()
+        seen += len(event.get("body", b""))
+        if seen > limit:
             raise SimError(message, 413)
-    sent = False
+        return event
 
-    async def replay() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": bytes(body), "more_body": False}
-
-    return Request(request.scope, replay)
+    return Request(request.scope, receive)
 
 
 def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None = None) -> Starlette:
@@ -102,17 +99,15 @@ def create_app(farm: Farm, faults: Faults | None = None, *, storage: Path | None
         try:
             check_body_shape(request)
             if call == "upload":
-                # Not read into memory: the form parser spools the file to disk, and `upload` counts it.
-                length = request.headers.get("content-length", "")
-                if length.isdigit() and int(length) > farm.settings.max_upload_bytes + 64 * 1024:
-                    raise SimError(f"File is larger than {farm.settings.max_upload_bytes // (1024 * 1024)} MiB", 413)
+                limit = farm.settings.max_upload_bytes
+                request = capped(request, limit + 64 * 1024, f"File is larger than {limit // (1024 * 1024)} MiB")
                 async with request.form(max_files=1, max_fields=20) as form:
                     with farm.lock:
                         farm.advance()
                         user = farm.user_for(str(form.get("session") or ""))
                     payload = await upload(farm, request, form, user, storage)
             else:
-                request = await capped(request, FORM_BODY_LIMIT, "The request is larger than 1 MiB")
+                request = capped(request, FORM_BODY_LIMIT, "The request is larger than 1 MiB")
                 content_type = request.headers.get("content-type", "")
                 if "multipart/" in content_type or "x-www-form-urlencoded" in content_type:
                     form = await request.form()

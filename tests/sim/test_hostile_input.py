@@ -159,3 +159,24 @@ async def test_uploads_over_the_limit_are_refused_before_reading(raw, lab):
     )
     assert_failure_envelope(answer, 413)
     await assert_farm_usable(raw)
+
+
+async def test_a_chunked_upload_over_the_limit_is_cut_off_while_read(raw, lab):
+    lab.settings.max_upload_bytes = 1024
+    session = await session_of(raw)
+    boundary = "b0und4ry"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="session"\r\n\r\n{session}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.gcode"\r\n\r\n'
+    ).encode()
+
+    async def body():  # no Content-Length: the cap must hold while the parser reads
+        yield head
+        for _ in range(64):
+            yield b"G1 X1\n" * 2000
+
+    answer = await raw.post(
+        "/apiglobal/upload", content=body(), headers={"content-type": f"multipart/form-data; boundary={boundary}"}
+    )
+    assert_failure_envelope(answer, 413)
+    await assert_farm_usable(raw)
