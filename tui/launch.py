@@ -24,6 +24,7 @@ from .app import FarmDash, make_app
 from .ascii_driver import ascii_driver
 from .config import Settings, env_password, refresh_problem, setting_source, settings_problems, state_dir
 from .endpoint import endpoint_problem, insecure_notice
+from .keymap import keymap_problems
 from .session import Credentials, SessionStore, prepare_state_dir
 from .terminal import NEEDS_TERMINAL, detect_ascii_reason, is_terminal
 
@@ -82,6 +83,9 @@ def check_start(args: argparse.Namespace) -> Start:
     problem = refresh_problem(refresh, source)
     if problem:
         raise StartError(problem)
+    problems = keymap_problems(settings.keymap)
+    if problems:
+        raise StartError(*problems)
     return Start(settings, refresh)
 
 

@@ -1,0 +1,39 @@
+"""One route for failures: a worker that fails on any screen reaches the App, the log and the user."""
+
+from __future__ import annotations
+
+from tui.screens.job_queue import JobQueueScreen
+
+from .helpers import SIZE, first, select, settle
+
+
+async def test_a_failing_screen_worker_is_told_and_recorded(app, demo_farm, monkeypatch):
+    def broken(self) -> None:
+        raise RuntimeError("show_jobs broke")
+
+    monkeypatch.setattr(JobQueueScreen, "show_jobs", broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, first(demo_farm, "printing"))
+        await pilot.press("enter")
+        await settle(pilot, allow_errors=True)
+        assert isinstance(app.screen, JobQueueScreen)
+        assert [type(error) for error in app.worker_errors] == [RuntimeError]
+        notices = [n for n in app._notifications if n.severity == "error"]
+        assert notices and "show_jobs broke" in notices[-1].message
+        assert "Internal error" in notices[-1].title
+
+
+async def test_a_session_ended_under_a_screen_goes_to_the_one_relogin_path(app, sim_server, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, first(demo_farm, "printing"))
+        with demo_farm.lock:
+            demo_farm.expire_sessions()
+        sim_server.calls.clear()
+        await pilot.press("enter")  # the queue's own worker meets the expired session first
+        await settle(pilot)
+        assert isinstance(app.screen, JobQueueScreen)
+        assert sim_server.calls[0] == "get_printer_jobs"
+        assert "login" in sim_server.calls and app.worker_errors == []
+        assert app.client.has_session

@@ -1,0 +1,194 @@
+"""The printer grid and table: what they show, how they move, sort, filter and pick workgroups."""
+
+from __future__ import annotations
+
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.printer_grid import PrinterGridScreen
+from tui.screens.workgroup_picker import WorkgroupPicker
+from tui.widgets.printer_grid import PrinterGrid
+from tui.widgets.printer_table import PrinterTable
+
+from .helpers import SIZE, actions, build_app, first, header_text, select, settle
+
+
+async def test_grid_shows_every_printer_with_one_request_per_poll(app, sim_server, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        assert {v.id for v in grid.items} == set(demo_farm.printers)
+        assert sim_server.calls.count("get_organization_printers_list") == 1
+        printing = sum(1 for p in demo_farm.printers.values() if p.state == "printing")
+        assert f"▶ {printing} printing" in header_text(app) and "● live 09:30:00" in header_text(app)
+        # the running jobs of the printers on screen were looked up once each: file and finish time
+        visible = grid.visible_ids()
+        running = [v for v in grid.items if v.state.value == "printing"]
+        on_screen = [v for v in running if v.id in visible]
+        assert on_screen and all(v.filename and v.eta for v in on_screen)
+        assert len(visible) < len(grid.items)
+        active = {p.id for p in demo_farm.printers.values() if p.state in ("printing", "paused", "downloading")}
+        assert sim_server.calls.count("get_job_info") == len(active & visible)
+        app.poll_printers()
+        await settle(pilot)
+        assert sim_server.calls.count("get_organization_printers_list") == 2
+        assert sim_server.calls.count("get_job_info") == len(active & visible)  # known jobs are not asked again
+        await pilot.press("end")  # scrolling brings the rest on screen: their jobs are looked up then
+        await settle(pilot)
+        assert all(v.filename and v.eta for v in grid.items if v.state.value == "printing")
+
+
+async def test_table_view_sort_filter_workgroup(app, sim_server, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        selected = screen.active_list.selected.id
+        await pilot.press("v")
+        await pilot.pause()
+        table = screen.query_one(PrinterTable)
+        assert table.display and screen.active_list is table and table.selected.id == selected
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.sort_key == "state"
+        ranks = [v.state for v in table.items]
+        assert ranks[0].value == "error"
+        await pilot.press("slash", "M", "K", "4", "enter")
+        await pilot.pause()
+        assert table.items and all("MK4" in v.name for v in table.items)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(table.items) == len(demo_farm.printers)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WorkgroupPicker)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        wg = screen.workgroup
+        assert wg is not None and all(wg in v.workgroups for v in table.items)
+        assert len(table.items) < len(demo_farm.printers)
+
+
+async def test_movement_keys(app, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        columns = grid.columns
+        assert columns == 3
+        await pilot.press("l", "l", "j")
+        assert grid.cursor == 2 + columns
+        await pilot.press("left", "k")
+        assert grid.cursor == 1
+        await pilot.press("end")
+        assert grid.cursor == len(grid.items) - 1
+        await pilot.press("home")
+        assert grid.cursor == 0
+
+
+async def test_refresh_interval_keys(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.refresh_seconds = 3
+        await pilot.press("plus")
+        assert app.refresh_seconds == 2
+        await pilot.press("minus", "minus")
+        assert app.refresh_seconds == 5
+
+
+async def test_markup_and_control_characters_in_names(sim_server, demo_farm):
+    nasty = [
+        "[bold]x[/]",
+        "[/]",
+        "[@click=app.quit]boom[/]",
+        "\x1b]0;owned\x07evil",
+        "[b",
+        "打印机-01 三号打印机很长的名字",
+    ]
+    for printer, name in zip(sorted(demo_farm.printers.values(), key=lambda p: p.id), nasty, strict=False):
+        printer.name = name
+    demo_farm.files[next(iter(demo_farm.files))].name = "[red]part[/].gcode"
+    app = build_app(sim_server, demo_farm)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        names = {v.name for v in grid.items}
+        assert {"[bold]x[/]", "[/]", "[@click=app.quit]boom[/]", "]0;ownedevil", "[b"} <= names
+        # every line is exactly the grid's width, double-width names included
+        assert all(grid.render_line(y).cell_length == grid.content_width for y in range(28))
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("s")
+        await settle(pilot)
+        lines = "\n".join(app.screen.query_one(PrinterTable).render_line(y).text for y in range(20))
+        assert "[bold]x[/]" in lines and "\x1b" not in lines
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running
+
+
+async def test_quit_key(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_odd_values_from_the_cloud(sim_server, demo_farm):
+    odd = sorted(demo_farm.printers.values(), key=lambda p: p.name)
+    odd[0].state = "melting"  # a state nobody documented
+    odd[1].percent = 250.0  # out of range
+    odd[1].state = "printing"
+    odd[2].temps, odd[2].targets = [], []  # no temperatures at all
+    app = build_app(sim_server, demo_farm)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        views = {v.id: v for v in grid.items}
+        assert views[odd[0].id].raw_state == "melting"
+        assert views[odd[1].id].percent == 100.0
+        assert views[odd[2].id].tools == ()
+        lines = "\n".join(grid.render_line(y).text for y in range(21))
+        assert "MELTING" in lines and "100%" in lines
+
+
+async def test_empty_grid_says_why(app, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"no-such-printer", "enter")
+        await pilot.pause()
+        grid = app.screen.query_one(PrinterGrid)
+        assert grid.items == []
+        assert "No printer matches the filter" in grid.render_line(1).text
+        assert "0/24 shown" in header_text(app)
+
+
+async def test_filter_keys_arriving_in_one_burst_all_reach_the_filter(app, demo_farm):
+    """Over a slow link keys arrive together: none typed after / may go to the grid."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, char in [("slash", "/"), ("M", "M"), ("K", "K"), ("4", "4"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PrinterGridScreen)
+        assert screen.filter_text == "MK4"
+        assert all("MK4" in v.name for v in screen.active_list.items)
+
+
+async def test_letters_after_slash_in_one_burst_trigger_no_action(app, sim_server, demo_farm):
+    from textual import events
+
+    printer = first(demo_farm, "printing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, printer)
+        sim_server.calls.clear()
+        for key, char in [("slash", "/"), ("p", "p"), ("u", "u"), ("c", "c")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert actions(sim_server.calls) == [] and demo_farm.printers[printer.id].state == "printing"
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.screen.filter_text == "puc"
+        await pilot.press("slash", "x")  # typed at a person's pace, / inside the box is text
+        await pilot.pause()
+        assert app.screen.filter_text == "puc/x"

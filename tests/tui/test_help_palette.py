@@ -1,0 +1,60 @@
+"""Help and the command palette list the screen's keys, and run what they list."""
+
+from __future__ import annotations
+
+from tui.screens.help import HelpScreen
+
+from .helpers import SIZE, actions, first, select, settle
+
+
+async def test_help_and_palette_list_the_actions(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        for word in (
+            "Pause",
+            "Resume",
+            "Cancel",
+            "Tray clear",
+            "Start queued",
+            "Table/cards",
+            "Filter",
+            "Faster refresh",
+        ):
+            assert word in text
+        await pilot.press("escape")
+        from tui.commands import screen_bindings
+
+        descriptions = {b.description for b, _ in screen_bindings(app.screen)}
+        assert {"Pause", "Resume", "Cancel", "Tray clear", "Start queued"} <= descriptions
+
+
+async def test_command_palette_runs_an_action(app, sim_server, demo_farm):
+    printer = first(demo_farm, "printing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, printer)
+        sim_server.calls.clear()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Pause")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert actions(sim_server.calls) == ["job_pause"]
+        assert demo_farm.printers[printer.id].state == "paused"
+
+
+async def test_help_on_the_job_queue_lists_its_keys(app, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        for word in ("Back", "Pause", "Resume", "Cancel", "Tray clear", "Start job", "Job details", "Quit"):
+            assert word in text, word

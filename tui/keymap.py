@@ -1,0 +1,76 @@
+"""A user's `[keymap]` checked before the screen is taken over.
+
+Textual applies a keymap silently: a binding id it does not know is ignored, and a key that
+another binding of the same screen already answers takes that binding's place (`pause = "q"`
+would steal quit). Both are refused at start, one line each.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.widgets import DataTable, Input
+
+from .app import FarmDash
+from .screens.job_detail import JobDetailScreen
+from .screens.job_queue import JobQueueScreen
+from .screens.printer_grid import PrinterGridScreen
+from .widgets.printer_grid import PrinterGrid
+from .widgets.printer_table import PrinterTable
+
+# Where keys meet: the nodes whose bindings answer together (focused widget, screen, app).
+CONTEXTS: dict[str, tuple[type[DOMNode], ...]] = {
+    "the printer grid": (PrinterGrid, PrinterGridScreen, FarmDash),
+    "the printer table": (PrinterTable, PrinterGridScreen, FarmDash),
+    "the job queue": (DataTable, JobQueueScreen, FarmDash),
+    "the job detail": (JobDetailScreen, FarmDash),
+}
+IGNORED = (Input,)  # text boxes take printable keys by design; their own bindings are not the user's
+
+
+def _bindings(node_type: type[DOMNode]) -> list[Binding]:
+    return [binding for bindings in node_type._merge_bindings().key_to_bindings.values() for binding in bindings]
+
+
+def known_ids() -> set[str]:
+    return {b.id for types in CONTEXTS.values() for t in types for b in _bindings(t) if b.id}
+
+
+def keymap_problems(keymap: dict[str, str]) -> list[str]:
+    """One line per binding id nobody has, or per key that would answer two things on one screen."""
+    normalized = FarmDash._normalize_keymap(keymap)
+    ids = known_ids()
+    problems = [
+        f'[keymap] names "{binding_id}", which is no binding (known: {", ".join(sorted(ids))})'
+        for binding_id in normalized
+        if binding_id not in ids
+    ]
+    reported: set[tuple[str, str]] = set()
+    for where, types in CONTEXTS.items():
+        owners: dict[str, Binding] = {}
+        for node_type in types:
+            for binding in _bindings(node_type):
+                keys = normalized.get(binding.id, binding.key) if binding.id else binding.key
+                for key in (key.strip() for key in keys.split(",")):
+                    owner = owners.setdefault(key, binding)
+                    if owner is binding or _same(owner, binding):
+                        continue
+                    remapped = next((b for b in (binding, owner) if b.id in normalized), None)
+                    if remapped is None or (remapped.id, key) in reported:
+                        continue  # farmdash's own defaults shadow each other on purpose
+                    other = owner if remapped is binding else binding
+                    reported.add((remapped.id or "", key))
+                    what = other.description or other.action
+                    problems.append(
+                        f'[keymap] {remapped.id} = "{keymap_text(keymap, remapped.id)}" takes "{key}", '
+                        f"which already means {what!r} on {where}"
+                    )
+    return problems
+
+
+def _same(a: Binding, b: Binding) -> bool:
+    return a.action == b.action and a.id == b.id
+
+
+def keymap_text(keymap: dict[str, str], binding_id: str | None) -> str:
+    return keymap.get(binding_id or "", "")
