@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import os
 import signal
 import sys
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from .config import Settings, env_password, refresh_problem, setting_source, set
 from .endpoint import endpoint_problem, insecure_notice
 from .keymap import keymap_problems
 from .session import Credentials, SessionStore, prepare_state_dir
-from .terminal import NEEDS_TERMINAL, detect_ascii_reason, is_terminal
+from .terminal import NEEDS_TERMINAL, detect_ascii_reason, driven_elsewhere, is_terminal
 
 # Signals that mean "the user or the system wants farmdash gone": leave the terminal as it was found.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -55,7 +56,7 @@ def launch(args: argparse.Namespace) -> int:
     try:
         start = check_start(args)
         endpoint = None if args.demo else choose_endpoint(args, start.settings)
-        if not is_terminal(sys.stdin, sys.stdout):
+        if not driven_elsewhere(os.environ) and not is_terminal(sys.stdin, sys.stdout):
             raise StartError(NEEDS_TERMINAL)
     except StartError as exc:
         for line in exc.lines:

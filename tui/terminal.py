@@ -11,6 +11,12 @@ from typing import TextIO
 NEEDS_TERMINAL = "farmdash needs a terminal (try ssh -t, or farmdash status)"
 
 
+def driven_elsewhere(env: Mapping[str, str]) -> bool:
+    """Textual told to use another driver (textual-serve's web driver for `farmdash serve`): no
+    terminal is involved, and what it can draw is the browser's business."""
+    return bool(env.get("TEXTUAL_DRIVER"))
+
+
 def is_terminal(stdin: TextIO, stdout: TextIO) -> bool:
     """The dashboard reads keys from stdin and draws on stdout: both must be a terminal.
 
@@ -55,7 +61,9 @@ def ascii_reason(env: Mapping[str, str], *, encodings: Sequence[str | None], c_l
 
 
 def detect_ascii_reason() -> str | None:
-    """`ascii_reason` for this process."""
+    """`ascii_reason` for this process (None when it draws for a browser, not a terminal)."""
+    if driven_elsewhere(os.environ):
+        return None
     c_locale = bool(sys.flags.utf8_mode) and "PYTHONUTF8" not in os.environ and "utf8" not in sys._xoptions
     encodings = [getattr(stream, "encoding", None) for stream in (sys.__stdout__, sys.__stderr__)]
     return ascii_reason(os.environ, encodings=encodings, c_locale_at_start=c_locale)

@@ -55,6 +55,25 @@ def test_without_a_terminal_it_says_so_and_exits(tmp_path, args):
     assert result.stdout == b""  # not one escape code into the pipe
 
 
+def test_served_to_a_browser_needs_no_terminal(tmp_path):
+    """`farmdash serve` runs each dashboard on pipes under Textual's web driver: not refused."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "--demo", "--printers", "2"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=farmdash_env(tmp_path, TEXTUAL_DRIVER="textual.drivers.web_driver:WebDriver", LANG="C"),
+    )
+    try:
+        assert proc.stdout.read(12) == b"__GANGLION__"  # the web driver's greeting: the dashboard runs
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdin.close()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
 def read_until(fd: int, wanted: bytes, deadline: float) -> bytes:
     """Bytes from the pty until `wanted` shows up, EOF, or the deadline."""
     seen = b""
@@ -148,6 +167,7 @@ def test_no_unicode_terminal_gets_ascii_and_is_told_once(tmp_path, env, reason):
         ({"LANG": "C.UTF-8"}, "None"),
         ({"LANG": "en_US.UTF-8"}, "None"),  # asks for UTF-8 even where that locale is not installed
         ({"LANG": "C.UTF-8", "TERM": "vt100"}, "TERM=vt100"),
+        ({"LANG": "C", "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"}, "None"),  # a browser draws it
     ],
 )
 def test_locale_seen_by_a_fresh_interpreter(tmp_path, env, reason):
