@@ -54,3 +54,22 @@ async def test_ten_thousand_character_name_keeps_the_question_readable(app, sim_
         await settle(pilot)
         assert "job_cancel" in sim_server.calls
         assert demo_farm.jobs[job_id].status_id == JobStatus.ABORTED
+
+
+async def test_buttons_name_the_keys_the_user_has(app, sim_server, demo_farm):
+    """A `[keymap]` that moves yes/no changes what the buttons say, and the keys work."""
+    printer = next(p for p in sorted(demo_farm.printers.values(), key=lambda p: p.name) if p.state == "printing")
+    app.set_keymap({"confirm-yes": "j", "confirm-no": "k"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.screen.active_list.select_printer(printer.id)
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        labels = [str(app.screen.query_one(part).label) for part in ("#yes", "#no")]
+        assert labels == ["Cancel (j)", "Keep it (k)"]
+        await pilot.press("k")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert demo_farm.printers[printer.id].state == "printing"

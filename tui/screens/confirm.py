@@ -36,8 +36,16 @@ class ConfirmScreen(FarmModal[bool]):
         with Vertical(id="confirm-box"):
             yield Label(text(self.question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
-                yield Button(text(f"{self.confirm_label} (y)"), variant="error", id="yes")
-                yield Button(text("Keep it (n)"), variant="default", id="no")
+                yield Button(text(f"{self.confirm_label} ({self._key('confirm-yes')})"), variant="error", id="yes")
+                yield Button(text(f"Keep it ({self._key('confirm-no')})"), variant="default", id="no")
+
+    def _key(self, binding_id: str) -> str:
+        """The first key of a binding as the user has it (after their keymap), as the footer shows keys."""
+        default = next(
+            binding.key for binding in self.BINDINGS if isinstance(binding, Binding) and binding.id == binding_id
+        )
+        keys = getattr(self.app, "_keymap", {}).get(binding_id, default)
+        return self.app.get_key_display(Binding(keys.split(",")[0].strip(), ""))
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
