@@ -151,12 +151,6 @@ def run_sim(args: argparse.Namespace) -> int:
         refuse_sessions=args.refuse_sessions or "",
     )
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Simulated 3DPrinterOS cloud: {len(farm.printers)} printers, seed {args.seed}, speed {args.speed}x")
-    print(f"  base URL:   http://{host}:{args.port}   (API calls and a /sim/ control route)")
-    print(f"  demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
-    if args.realistic:
-        print("  realistic:  the shapes public callers see, not the doc's (see --help)")
-    print("  Ctrl+C stops it.", flush=True)
     if not is_loopback(args.host):
         print(
             f"farmdash sim: warning: listening on {args.host}, beyond this machine: /sim/* has no authentication "
@@ -164,8 +158,21 @@ def run_sim(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    with contextlib.suppress(KeyboardInterrupt):
-        serve_forever(farm, host=args.host, port=args.port, faults=faults)
+
+    def banner() -> None:
+        print(f"Simulated 3DPrinterOS cloud: {len(farm.printers)} printers, seed {args.seed}, speed {args.speed}x")
+        print(f"  base URL:   http://{host}:{args.port}   (API calls and a /sim/ control route)")
+        print(f"  demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
+        if args.realistic:
+            print("  realistic:  the shapes public callers see, not the doc's (see --help)")
+        print("  Ctrl+C stops it.", flush=True)
+
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            serve_forever(farm, host=args.host, port=args.port, faults=faults, ready=banner)
+    except OSError as exc:
+        print(f"farmdash sim: cannot listen on {host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -41,12 +42,7 @@ class SimServer:
     ) -> None:
         self.faults = faults or Faults()
         self.app = create_app(farm, self.faults)
-        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say so, and without it every
-        # answer waits ~40 ms for a delayed ACK (headers and body are two writes).
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self._socket = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
+        self._socket = listening_socket(host, port)
         self.host, self.port = self._socket.getsockname()[:2]
         config = uvicorn.Config(
             self.app,
@@ -109,7 +105,37 @@ class SimServer:
         self.stop()
 
 
-def serve_forever(farm: Farm, *, host: str = "127.0.0.1", port: int = 8800, faults: Faults | None = None) -> None:
-    """Foreground server for `farmdash sim`: runs until Ctrl+C."""
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to host:port (OSError if it cannot be). IPPROTO_TCP, not 0: asyncio sets
+    TCP_NODELAY only on sockets that say so, and without it every answer waits ~40 ms for a
+    delayed ACK (headers and body are two writes)."""
+    info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)[0]
+    sock = socket.socket(info[0], socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(info[4])
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def serve_forever(
+    farm: Farm,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8800,
+    faults: Faults | None = None,
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """Foreground server for `farmdash sim`: binds (OSError if it cannot), calls `ready`, then runs
+    until Ctrl+C."""
+    sock = listening_socket(host, port)
     app = create_app(farm, faults or Faults())
-    uvicorn.run(app, host=host, port=port, http="h11", access_log=False, timeout_graceful_shutdown=1, **quiet_uvicorn())
+    config = uvicorn.Config(app, http="h11", access_log=False, timeout_graceful_shutdown=1, **quiet_uvicorn())
+    if ready:
+        ready()
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()

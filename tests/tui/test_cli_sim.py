@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 import api.sim
@@ -57,3 +59,14 @@ def test_realistic_and_session_refusal_flags(served, capsys):
     assert served[0]["faults"].refuse_sessions == "too_many_sessions"
     assert main(["sim", "--printers", "2"]) == 0
     assert served[1]["farm"].settings.realistic is False and served[1]["faults"].refuse_sessions == ""
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["sim", "--port", str(port), "--printers", "2"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"farmdash sim: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert "Simulated 3DPrinterOS cloud" not in captured.out  # no banner for a server that never started
