@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
@@ -94,7 +94,7 @@ def default_keys(kind: str) -> str:
     return ACTIONS[kind].default_key
 
 
-def keys_from_keymap(keymap: dict[str, str], display: Callable[[str], str] = lambda key: key) -> KeyNames:
+def keys_from_keymap(keymap: Mapping[str, str], display: Callable[[str], str] = lambda key: key) -> KeyNames:
     """The key names a user's `[keymap]` gives each action (its first key, as the footer shows it)."""
 
     def key_of(kind: str) -> str:

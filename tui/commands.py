@@ -59,7 +59,7 @@ class BindingCommands(Provider):
         for binding, node in screen_bindings(self.screen):
             yield DiscoveryHit(
                 binding.description,
-                partial(node.run_action, binding.action),
+                partial(node.app.run_action, binding.action, node),
                 help=f"key: {key_label(self.screen, binding)}",
             )
 
@@ -71,6 +71,6 @@ class BindingCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(binding.description),
-                    partial(node.run_action, binding.action),
+                    partial(node.app.run_action, binding.action, node),
                     help=f"key: {key_label(self.screen, binding)}",
                 )

@@ -184,7 +184,7 @@ class FarmStore:
             if workgroup is not None and workgroup not in (printer.workgroups or ()):
                 continue
             view = self.view_of(pid, now)
-            if needle and not _matches(view, needle):
+            if view is None or (needle and not _matches(view, needle)):
                 continue
             key = keys.get(pid)
             if key is None:

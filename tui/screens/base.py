@@ -32,9 +32,7 @@ def action_bindings(*, on_job: bool) -> list[Binding]:
 
 class FarmScreen(Screen[ResultType]):
     if TYPE_CHECKING:
-
-        @property
-        def app(self) -> FarmDash: ...
+        app: FarmDash  # the typed App, for the type checker only
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.app.worker_changed(event.worker)
@@ -42,9 +40,7 @@ class FarmScreen(Screen[ResultType]):
 
 class FarmModal(ModalScreen[ResultType]):
     if TYPE_CHECKING:
-
-        @property
-        def app(self) -> FarmDash: ...
+        app: FarmDash  # the typed App, for the type checker only
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.app.worker_changed(event.worker)

@@ -4,6 +4,7 @@ timer that dies with the screen, and the action keys aimed at that printer and a
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.timer import Timer
 
 from api import Job, JobInfo
 
@@ -21,7 +22,7 @@ class PrinterScreen(FarmScreen[None]):
     def __init__(self, printer_id: int) -> None:
         super().__init__()
         self.printer_id = printer_id
-        self._timer = None
+        self._timer: Timer | None = None
 
     def on_mount(self) -> None:
         self.app.printers_changed.subscribe(self, self._printer_changed)

@@ -42,7 +42,7 @@ class WorkgroupPicker(FarmModal[int | None | bool]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option.id
-        self.dismiss(None if option_id == ALL else int(option_id))
+        self.dismiss(None if option_id in (ALL, None) else int(option_id))
 
     def action_cancel(self) -> None:
         self.dismiss(False)
