@@ -2,10 +2,11 @@
 
 from .calls import CALLS, LIVE_ENDPOINT, TEST_ENDPOINT, Call
 from .client import PrinterOSClient, encode_form
-from .errors import ApiError, AuthError, PrinterOSError, TransportError
+from .errors import ApiError, AuthError, OutcomeUnknown, PrinterOSError, TransportError
 from .models import (
+    PRINTING_LOCALLY,
     CameraToken,
-    CustomReport,
+    Extruder,
     FinishedJob,
     GdprRegistrationResult,
     GoogleLoginResult,
@@ -15,6 +16,7 @@ from .models import (
     LoginResult,
     Printer,
     PrinterJobs,
+    PrinterList,
     PrinterListItem,
     PrinterShare,
     PrinterState,
@@ -22,6 +24,7 @@ from .models import (
     PrinterTypeDetailed,
     PrintFileResult,
     Project,
+    Records,
     ShareRole,
     SliceResult,
     SlicerSettings,
@@ -29,17 +32,22 @@ from .models import (
     Workgroup,
     WorkgroupRights,
     WorkgroupUser,
+    state_words,
 )
+from .report import CustomReport
+from .text import multi_line, one_line
 
 __all__ = [
     "CALLS",
     "LIVE_ENDPOINT",
+    "PRINTING_LOCALLY",
     "TEST_ENDPOINT",
     "ApiError",
     "AuthError",
     "Call",
     "CameraToken",
     "CustomReport",
+    "Extruder",
     "FinishedJob",
     "GdprRegistrationResult",
     "GoogleLoginResult",
@@ -47,9 +55,11 @@ __all__ = [
     "JobInfo",
     "JobStatus",
     "LoginResult",
+    "OutcomeUnknown",
     "PrintFileResult",
     "Printer",
     "PrinterJobs",
+    "PrinterList",
     "PrinterListItem",
     "PrinterOSClient",
     "PrinterOSError",
@@ -58,6 +68,7 @@ __all__ = [
     "PrinterType",
     "PrinterTypeDetailed",
     "Project",
+    "Records",
     "ShareRole",
     "SliceResult",
     "SlicerSettings",
@@ -67,5 +78,8 @@ __all__ = [
     "WorkgroupRights",
     "WorkgroupUser",
     "encode_form",
+    "multi_line",
+    "one_line",
+    "state_words",
 ]
 __version__ = "0.1.0"

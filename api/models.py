@@ -1,199 +1,53 @@
 """One pydantic model per response shape of the Global API v2.1.
 
 Field names are the API's own JSON keys. The cloud is loose (ids as strings, "t"/"f" flags,
-JSON inside strings, `"0"` for an unknown layer height); these models turn that into exact
-Python types once, at the edge, so nothing past here ever parses cloud values again. Strings are
-stripped of terminal control characters here, because they end up on a technician's screen.
+JSON inside strings, `"0"` for an unknown layer height, nulls for names, fractions of seconds);
+these models turn that into exact Python types once, at the edge, so nothing past here ever
+parses cloud values again. Strings are made safe for a terminal here (`api.text`): one-line
+fields hold no line break, tab, control, bidi or zero-width character; notes keep newlines only.
+How values are converted, and why natively first, is in `api.loose`.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import re
-from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr
+from pydantic import (
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    SecretStr,
+)
 
-# C0 and C1 control characters and DEL: an ESC in a printer name would reach the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean_text(value: object) -> str:
-    """Text from the cloud made safe for a terminal: control characters removed, tabs and newlines kept."""
-    return _CONTROL.sub("", str(value))
-
-
-def _to_int(value: Any) -> Any:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, float):
-        if math.isfinite(value) and value == int(value):
-            return int(value)
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if text == "" or text.lower() in {"null", "none"}:
-            return None
-        try:
-            return int(text)
-        except ValueError:
-            try:
-                number = float(text)
-            except ValueError:
-                return value
-            return int(number) if math.isfinite(number) and number == int(number) else value
-    return value
-
-
-def _to_float(value: Any) -> Any:
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        text = value.strip().replace(",", ".")
-        if text == "" or text.lower() in {"null", "none", "nan"}:
-            return None
-        try:
-            number = float(text)
-        except ValueError:
-            return value
-        return number if math.isfinite(number) else None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-_TRUE = {"t", "true", "1", "on", "yes", "y"}
-_FALSE = {"f", "false", "0", "off", "no", "n", ""}
+from .loose import (
+    CloudDatetime,
+    CloudModel,
+    FloatList,
+    IntList,
+    JsonDict,
+    LooseBool,
+    LooseInt,
+    Notes,
+    OptBool,
+    OptFloat,
+    OptInt,
+    OptText,
+    Records,
+    RoundedInt,
+    Text,
+    index_order,
+    json_in_string,
+    to_bool,
+    to_float,
+)
+from .text import clean_text as clean_text
+from .text import multi_line, one_line
 
 
 def _to_bool(value: Any) -> Any:
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return bool(value)
-    return value
-
-
-def _to_datetime(value: Any) -> Any:
-    """`"YYYY-MM-DD HH:MM:SS"` in the cloud's zone, read as UTC; zero dates and blanks are None."""
-    if value is None:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(value, tz=UTC) if value > 0 else None
-        except (OverflowError, OSError, ValueError):
-            return None
-    if isinstance(value, str):
-        text = value.strip()
-        if not text or text.startswith("0000-00-00") or text in {"0", "null"}:
-            return None
-        try:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return value
-
-
-def _to_text(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, (str, int, float)):
-        return clean_text(value)
-    return value
-
-
-_UNREADABLE = object()
-
-
-def _json_in_string(value: str) -> Any:
-    """The cloud sends some JSON inside a string: the parsed value, None for blank, or _UNREADABLE."""
-    if not value.strip():
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return _UNREADABLE
-
-
-def _to_json_dict(value: Any) -> Any:
-    """`extruders`, `printer_parameters`: a dict, or None if unreadable."""
-    if isinstance(value, str):
-        value = _json_in_string(value)
-        if value is _UNREADABLE:
-            return None
-        if value is not None and not isinstance(value, dict):
-            return {"value": value}
-    if value is None or isinstance(value, dict):
-        return value
-    if isinstance(value, list):
-        return {str(index): item for index, item in enumerate(value)}
-    return None
-
-
-def _to_json_list(value: Any) -> Any:
-    """`filaments`, `workgroups`, temperatures: a list, [] for blank, None if unreadable."""
-    if isinstance(value, str):
-        value = _json_in_string(value)
-        if value is _UNREADABLE:
-            return None
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            return [value]
-    if value is None or isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        return list(value.values())
-    return None
-
-
-def _to_float_list(value: Any) -> Any:
-    value = _to_json_list(value)
-    if value is None:
-        return None
-    floats = []
-    for item in value:
-        number = _to_float(item)
-        floats.append(number if isinstance(number, (int, float)) else None)
-    return floats
-
-
-def _to_int_list(value: Any) -> Any:
-    value = _to_json_list(value)
-    if value is None:
-        return None
-    return [number for number in (_to_int(item) for item in value) if isinstance(number, int)]
-
-
-LooseInt = Annotated[int, BeforeValidator(_to_int)]
-LooseFloat = Annotated[float, BeforeValidator(_to_float)]
-LooseBool = Annotated[bool, BeforeValidator(_to_bool)]
-CloudDatetime = Annotated[datetime | None, BeforeValidator(_to_datetime)]
-Text = Annotated[str, BeforeValidator(_to_text)]
-OptText = Annotated[str | None, BeforeValidator(_to_text)]
-OptInt = Annotated[int | None, BeforeValidator(_to_int)]
-OptFloat = Annotated[float | None, BeforeValidator(_to_float)]
-OptBool = Annotated[bool | None, BeforeValidator(_to_bool)]
-JsonDict = Annotated[dict[str, Any] | None, BeforeValidator(_to_json_dict)]
-JsonList = Annotated[list[Any] | None, BeforeValidator(_to_json_list)]
-FloatList = Annotated[list[float | None] | None, BeforeValidator(_to_float_list)]
-IntList = Annotated[list[int] | None, BeforeValidator(_to_int_list)]
-
-
-class CloudModel(BaseModel):
-    """Lenient in: extra keys kept, loose values converted. Exact out: frozen, typed."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    """Kept for the client's envelope reading (`success: "true"`)."""
+    return to_bool(value)
 
 
 # --- enums -----------------------------------------------------------------------------------
@@ -214,6 +68,17 @@ class JobStatus(IntEnum):
         except ValueError:
             return cls.UNKNOWN
 
+    @classmethod
+    def from_word(cls, word: object) -> JobStatus:
+        """A status as the custom report spells it (`DONE`, `CANCELLED_WEB`, `FAILED` ...), or a status id."""
+        text = str(word).strip().upper().replace(" ", "_").replace("-", "_")
+        if text.isdigit():
+            return cls.from_id(int(text))
+        for prefix, status in _STATUS_WORDS:
+            if text.startswith(prefix):
+                return status
+        return cls.UNKNOWN
+
     @property
     def label(self) -> str:
         return {11: "queued", 21: "printing", 43: "failed", 45: "aborted", 77: "finished"}.get(self.value, "unknown")
@@ -221,6 +86,25 @@ class JobStatus(IntEnum):
     @property
     def is_active(self) -> bool:
         return self in (JobStatus.QUEUED, JobStatus.PRINTING)
+
+
+# Prefixes, most specific first: CANCELLED_WEB, CANCELED_BY_USER, DONE_OK ... all land somewhere.
+_STATUS_WORDS = (
+    ("IN_QUEUE", JobStatus.QUEUED),
+    ("QUEUE", JobStatus.QUEUED),
+    ("WAITING", JobStatus.QUEUED),
+    ("IN_PROGRESS", JobStatus.PRINTING),
+    ("PRINTING", JobStatus.PRINTING),
+    ("STARTED", JobStatus.PRINTING),
+    ("DONE", JobStatus.FINISHED),
+    ("FINISHED", JobStatus.FINISHED),
+    ("COMPLETE", JobStatus.FINISHED),
+    ("SUCCESS", JobStatus.FINISHED),
+    ("CANCEL", JobStatus.ABORTED),
+    ("ABORT", JobStatus.ABORTED),
+    ("FAIL", JobStatus.FAILED),
+    ("ERROR", JobStatus.FAILED),
+)
 
 
 class PrinterState(StrEnum):
@@ -264,6 +148,26 @@ _STATE_ALIASES = {
     "bed_not_clear": PrinterState.BED_NOT_CLEAR,
     "bednotclear": PrinterState.BED_NOT_CLEAR,
 }
+
+# What the web app shows for a printer that says "printing" while the cloud has no printing job
+# for it: someone started the print at the printer (USB stick, local interface).
+PRINTING_LOCALLY = "printing locally"
+_STATE_WORDS = {PrinterState.OFFLINE: "offline", PrinterState.VIRTUAL: "virtual"}
+
+
+def state_words(state: str | None, *, has_printing_job: bool | None = None) -> str:
+    """A printer state in words, one line: known states by name, any other as the cloud wrote it.
+
+    `has_printing_job=False` (its running-job look-up found none) turns "printing" into
+    "printing locally"; None (not looked up yet) leaves "printing".
+    """
+    kind = PrinterState.parse(state)
+    if kind is PrinterState.PRINTING and has_printing_job is False:
+        return PRINTING_LOCALLY
+    if kind is PrinterState.UNKNOWN:
+        shown = one_line(state or "").strip()
+        return shown.replace("_", " ") if shown else "unknown"
+    return _STATE_WORDS.get(kind, kind.value.replace("_", " "))
 
 
 class WorkgroupRights(IntEnum):
@@ -326,15 +230,76 @@ class SlicerSettings(CloudModel):
     f_material: OptText = None
 
     def as_pairs(self) -> list[tuple[str, str]]:
-        """Every setting as (key, text), in the order the cloud sent them, for display."""
+        """Every setting as (key, text), in the order the cloud sent them: keys one line, values may span lines."""
         pairs = []
         for key, value in self.model_dump(exclude_none=True).items():
             shown = f"{value:g}" if isinstance(value, float) else value
-            pairs.append((clean_text(key), clean_text(shown)))
+            pairs.append((one_line(key), multi_line(shown)))
         return pairs
 
 
 # --- printers --------------------------------------------------------------------------------
+
+
+def _first_number(item: dict[str, Any], keys: tuple[str, ...]) -> float | None:
+    for key in keys:
+        if key in item:
+            number = to_float(item[key])
+            if isinstance(number, float):
+                return number
+    return None
+
+
+_TEMPERATURE_KEYS = ("temperature", "temp", "t", "nozzle_temperature", "nozzle_temp", "print_temperature")
+_WEIGHT_KEYS = ("weight", "w", "grams", "filament_weight", "used_weight")
+_MATERIAL_KEYS = ("material", "material_type", "type")
+
+
+class Extruder(CloudModel):
+    """One extruder (or its filament), whatever shape the cloud sent it in.
+
+    `key` is how the cloud named it: "R"/"L" in the doc's `{"R": 230, "L": 0}`, "0", "1" ... for
+    a list or an object keyed by index. `details` keeps the cloud's object as sent.
+    """
+
+    key: str
+    temperature: float | None = None
+    weight: float | None = None
+    material: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+def _to_extruders(value: Any) -> Any:
+    """`{"R": 230, "L": 0}`, `[{"w": 12.3}, ...]`, `{"0": {...}, "1": {...}}`, or JSON of any: one list."""
+    if isinstance(value, str):
+        value = json_in_string(value)
+    if isinstance(value, dict):
+        items = [(str(key), value[key]) for key in sorted(value, key=index_order)]
+    elif isinstance(value, list):
+        items = [(str(index), item) for index, item in enumerate(value)]
+    else:
+        return []
+    extruders = []
+    for key, item in items:
+        if isinstance(item, dict):
+            material = next((item[k] for k in _MATERIAL_KEYS if isinstance(item.get(k), str)), None)
+            extruders.append(
+                {
+                    "key": one_line(key),
+                    "temperature": _first_number(item, _TEMPERATURE_KEYS),
+                    "weight": _first_number(item, _WEIGHT_KEYS),
+                    "material": one_line(material) if material else None,
+                    "details": item,
+                }
+            )
+        else:
+            number = to_float(item)
+            temperature = number if isinstance(number, float) else None
+            extruders.append({"key": one_line(key), "temperature": temperature})
+    return extruders
+
+
+Extruders = Annotated[list[Extruder], BeforeValidator(_to_extruders)]
 
 
 class Printer(CloudModel):
@@ -351,6 +316,11 @@ class Printer(CloudModel):
     temps: FloatList = None
     target_temps: FloatList = None
     percent: OptFloat = None
+
+    @property
+    def display_name(self) -> str:
+        """The name, or `#<id>` for a printer the cloud sent without one."""
+        return self.name if self.name.strip() else f"#{self.id}"
 
     @property
     def state_kind(self) -> PrinterState:
@@ -385,14 +355,23 @@ class Printer(CloudModel):
         return min(100.0, max(0.0, self.percent or 0.0))
 
 
-class PrinterListItem(CloudModel):
-    """An item of `get_printers_list`; the doc leaves its keys open, so only a few are typed."""
+class PrinterList(Records[Printer]):
+    """`get_organization_printers_list`: the printers, and how many records could not be read."""
 
-    id: LooseInt
+
+class PrinterListItem(CloudModel):
+    """An item of `get_printers_list`; public callers see it keyed by `printer_id` and `type_id`."""
+
+    id: LooseInt = Field(validation_alias=AliasChoices("id", "printer_id"))
+    type_id: OptInt = None
     name: Text = ""
     type: OptText = None
     state: OptText = None
-    filaments: JsonList = None
+    filaments: Extruders = Field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        return self.name if self.name.strip() else f"#{self.id}"
 
 
 class PrinterType(CloudModel):
@@ -435,19 +414,17 @@ class Job(CloudModel):
 
 
 class PrinterJobs(CloudModel):
-    """`get_printer_jobs`: the jobs, and the `time` token to send back as `prev_time` next poll."""
+    """`get_printer_jobs`: `.jobs`, the `.time` token to send back as `prev_time` next poll, and
+    `.unreadable`, how many job records could not be read (skipped and logged)."""
 
     jobs: list[Job] = Field(default_factory=list)
     time: Any = None
+    unreadable: int = 0
 
-    def __iter__(self):  # type: ignore[override]
-        return iter(self.jobs)
-
-    def __len__(self) -> int:
-        return len(self.jobs)
-
-    def __getitem__(self, index: int) -> Job:
-        return self.jobs[index]
+    @property
+    def printing_job(self) -> Job | None:
+        """The job the cloud has printing, if any (none while a printer prints locally)."""
+        return next((job for job in self.jobs if job.status is JobStatus.PRINTING), None)
 
 
 class JobInfo(CloudModel):
@@ -457,18 +434,18 @@ class JobInfo(CloudModel):
     status_id: LooseInt
     datetime: CloudDatetime = None
     printer_id: OptInt = None
-    print_time: OptInt = None
+    print_time: RoundedInt = None
     gif_image: OptText = None
     picture: OptText = None
-    notes: OptText = None
+    notes: Notes = None
     file_id: OptInt = None
     filename: Text = ""
-    file_size: OptInt = None
-    printing_duration: OptInt = None
+    file_size: RoundedInt = None
+    printing_duration: RoundedInt = None
     material_type: OptText = None
     layer_height: OptFloat = None
     color_numbers: OptInt = None
-    extruders: JsonDict = None
+    extruders: Extruders = Field(default_factory=list)
     weight: OptFloat = None
     heated_bed: OptBool = None
     heated_bed_temperature: OptFloat = None
@@ -517,32 +494,3 @@ class FinishedJob(CloudModel):
     lastname: OptText = None
     filename: Text = ""
     endtime: CloudDatetime = None
-
-
-class CustomReport(CloudModel):
-    """`get_custom_report` as JSON: header names, the row of type names when the cloud sends one, the rows."""
-
-    header: list[str]
-    types: list[str] | None = None
-    rows: list[list[Any]] = Field(default_factory=list)
-
-    def as_dicts(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.header, row, strict=False)) for row in self.rows]
-
-
-_TYPE_NAMES = {"int", "text", "float", "int,int,...", "text,text,...", "datetime", "bool", "date"}
-
-
-def parse_custom_report(message: Any) -> CustomReport:
-    """Row 0 is the header; a row of type names may follow: detected, not assumed."""
-    rows = [list(row) for row in (message or []) if isinstance(row, (list, tuple))]
-    if not rows:
-        return CustomReport(header=[], rows=[])
-    header = [clean_text(cell) for cell in rows[0]]
-    types = None
-    body = rows[1:]
-    if body and all(isinstance(cell, str) and cell.strip().lower() in _TYPE_NAMES for cell in body[0]):
-        types = [str(cell) for cell in body[0]]
-        body = body[1:]
-    cleaned = [[clean_text(cell) if isinstance(cell, str) else cell for cell in row] for row in body]
-    return CustomReport(header=header, types=types, rows=cleaned)

@@ -229,7 +229,7 @@ class ActionRunner:
             return current.job_id
         page = await self.client.get_printer_jobs(printer_id, is_actual=True, limit=50)
         wanted = JobStatus.QUEUED if target is Target.OLDEST_QUEUED else JobStatus.PRINTING
-        jobs = sorted((job for job in page if job.status is wanted), key=lambda job: job.id)
+        jobs = sorted((job for job in page.jobs if job.status is wanted), key=lambda job: job.id)
         return jobs[0].id if jobs else None
 
     async def requeue(self, printer_id: int, job_id: int) -> tuple[str, int]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from api import ApiError, AuthError, JobStatus, Printer, PrinterOSClient, PrinterOSError
+from api import ApiError, AuthError, Printer, PrinterOSClient, PrinterOSError
 
 from .session import Credentials, LoginOutcome, SessionStore, log_in
 from .store import CurrentJob, FarmStore
@@ -188,7 +188,7 @@ class FarmSync:
     async def _resolve(self, printer_id: int) -> None:
         try:
             page = await self.client.get_printer_jobs(printer_id, is_actual=True, limit=20)
-            running = next((job for job in page if job.status is JobStatus.PRINTING), None)
+            running = page.printing_job
             if running is None:
                 self.store.set_current_job(printer_id, CurrentJob(None))
                 return

@@ -30,13 +30,13 @@ async def test_queue_print_finish_tray_next_job(admin, lab):
     lab.step(320)
     printer = await state_of(admin, pid)
     assert printer.state_kind is PrinterState.BED_NOT_CLEAR
-    jobs = {j.id: j.status for j in await admin.get_printer_jobs(pid)}
+    jobs = {j.id: j.status for j in (await admin.get_printer_jobs(pid)).jobs}
     assert jobs[first.job_id] is JobStatus.FINISHED and jobs[second.job_id] is JobStatus.QUEUED
     lab.step(600)  # nobody clears the tray: nothing starts
     assert (await state_of(admin, pid)).state_kind is PrinterState.BED_NOT_CLEAR
     assert await admin.printer_clear_build_tray(pid) == "Ok"
     assert (await state_of(admin, pid)).state_kind is PrinterState.DOWNLOADING
-    jobs = {j.id: j.status for j in await admin.get_printer_jobs(pid)}
+    jobs = {j.id: j.status for j in (await admin.get_printer_jobs(pid)).jobs}
     assert jobs[second.job_id] is JobStatus.PRINTING
 
 
@@ -81,7 +81,7 @@ async def test_pause_unpause_cancel_rules(admin, lab):
     assert (await state_of(admin, pid)).state_kind is PrinterState.BED_NOT_CLEAR
     with pytest.raises(ApiError, match="already ended"):
         await admin.job_cancel(running)
-    statuses = {j.id: j.status for j in await admin.get_printer_jobs(pid)}
+    statuses = {j.id: j.status for j in (await admin.get_printer_jobs(pid)).jobs}
     assert statuses == {running: JobStatus.ABORTED, queued: JobStatus.ABORTED}
 
 
@@ -122,13 +122,13 @@ async def test_prev_time_returns_only_changed_jobs(admin, lab):
     a = (await admin.print_file(file_id, pid, only_queue=True)).job_id
     b = (await admin.print_file(file_id, pid, only_queue=True)).job_id
     first = await admin.get_printer_jobs(pid, prev_time=0)
-    assert {j.id for j in first} == {a, b}
+    assert {j.id for j in first.jobs} == {a, b}
     lab.step(5)
     quiet = await admin.get_printer_jobs(pid, prev_time=first.time)
-    assert len(quiet) == 0 and quiet.time != first.time
+    assert len(quiet.jobs) == 0 and quiet.time != first.time
     await admin.job_start(b)
     delta = await admin.get_printer_jobs(pid, prev_time=quiet.time)
-    assert [(j.id, j.status) for j in delta] == [(b, JobStatus.PRINTING)]
+    assert [(j.id, j.status) for j in delta.jobs] == [(b, JobStatus.PRINTING)]
 
 
 async def test_limit_offset_is_actual(admin, lab):
@@ -138,10 +138,10 @@ async def test_limit_offset_is_actual(admin, lab):
     await admin.job_cancel(ids[0])
     lab.settings.session_idle_seconds = 10**9
     page = await admin.get_printer_jobs(pid, limit=2, offset=1)
-    assert [j.id for j in page] == [ids[3], ids[2]]
+    assert [j.id for j in page.jobs] == [ids[3], ids[2]]
     lab.step(25 * 3600)
     actual = await admin.get_printer_jobs(pid, is_actual=True)
-    assert ids[0] not in {j.id for j in actual} and len(actual) == 4
+    assert ids[0] not in {j.id for j in actual.jobs} and len(actual.jobs) == 4
 
 
 async def test_seeded_farms_are_reproducible(sim_server):

@@ -24,7 +24,7 @@ async def poll(hub, client, farm):
 
 async def running_job(client, pid):
     page = await client.get_printer_jobs(pid, is_actual=True)
-    return next(job for job in page if job.status is JobStatus.PRINTING)
+    return next(job for job in page.jobs if job.status is JobStatus.PRINTING)
 
 
 def logged(path):

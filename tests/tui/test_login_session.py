@@ -36,7 +36,13 @@ async def test_expired_session_logs_in_again(app, sim_server, demo_farm):
         sim_server.calls.clear()
         app.poll_printers()
         await settle(pilot)
-        assert sim_server.calls[:3] == ["get_organization_printers_list", "login", "get_workgroups_simple_list"]
+        # a 401 is checked with check_session before the session is taken as gone
+        assert sim_server.calls[:4] == [
+            "get_organization_printers_list",
+            "check_session",
+            "login",
+            "get_workgroups_simple_list",
+        ]
         assert "● live" in header_text(app)
 
 

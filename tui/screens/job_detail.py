@@ -43,9 +43,7 @@ def job_table(job: JobInfo, printer_name: str, preview: str | None) -> Table:
     layer = f"{job.layer_height:g} mm" if job.layer_height else "—"
     table.add_row("Layer height", layer)
     if job.extruders:
-        nozzles = ", ".join(
-            f"{key} {value}°" for key, value in job.extruders.items() if isinstance(value, (int, float)) and value
-        )
+        nozzles = ", ".join(f"{e.key} {e.temperature:g}°" for e in job.extruders if e.temperature)
         table.add_row("Nozzle", text(nozzles or "—"))
     if job.heated_bed is False:
         table.add_row("Bed", "not heated")

@@ -83,10 +83,10 @@ class JobQueueScreen(PrinterScreen):
         try:
             if self.token is None:
                 page = await client.get_printer_jobs(self.printer_id, prev_time=0, limit=PAGE)
-                self.jobs = {job.id: job for job in page}
+                self.jobs = {job.id: job for job in page.jobs}
             else:
                 page = await client.get_printer_jobs(self.printer_id, prev_time=self.token, limit=PAGE)
-                for job in page:
+                for job in page.jobs:
                     self.jobs[job.id] = job
             self.token = page.time if page.time is not None else None
             self.problem = None

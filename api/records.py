@@ -1,0 +1,114 @@
+"""Lists from the cloud, read one record at a time.
+
+One record the client cannot read loses only itself: it is skipped, counted (`Records.unreadable`)
+and logged once, and the rest of the list is returned. The whole farm comes back every poll, so
+the printers list keeps each printer's raw record: a record equal to last poll's (a dict compare,
+done in C) gives back last poll's model without validating again. Work is done in slices of a
+few milliseconds with a yield to the event loop between them, so a 5,000-printer poll never holds
+the loop long enough to delay a key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Hashable
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .text import one_line
+
+log = logging.getLogger("farmdash.api")
+
+SLICE_SECONDS = 0.004  # longest stretch of record work between two yields to the event loop
+_CHECK_EVERY = 16  # records between two looks at the clock
+_REPORTED_MAX = 10_000
+
+
+def as_items(payload: Any) -> list[Any]:
+    """The records of a list answer: a list, an object keyed by index, one object, or null."""
+    if payload is None:
+        return []
+    if isinstance(payload, list):
+        return payload
+    if isinstance(payload, dict):
+        if payload and all(isinstance(value, dict) for value in payload.values()):
+            return list(payload.values())
+        return [payload]
+    return [payload]
+
+
+def record_key(raw: Any) -> Hashable | None:
+    """What identifies a record from one poll to the next: its id as sent (printers: `id` or `printer_id`)."""
+    if not isinstance(raw, dict):
+        return None
+    key = raw.get("id", raw.get("printer_id"))
+    return key if isinstance(key, (str, int)) and not isinstance(key, bool) else None
+
+
+def unreadable_reason(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "record"
+    return one_line(f"{where}: {first['msg']}")
+
+
+class RecordReader:
+    """Validates list items one at a time; keeps the last poll of the calls it is asked to cache."""
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.context = context
+        self._last: dict[str, dict[Hashable, tuple[Any, BaseModel | None]]] = {}
+        self._reported: set[tuple[str, Hashable]] = set()
+
+    def forget(self) -> None:
+        """Drop the kept records (a new session may see other printers)."""
+        self._last.clear()
+
+    async def read(
+        self, call: str, model: type[BaseModel], payload: Any, *, keep: bool = False, whole: bool = True
+    ) -> tuple[list[Any], int]:
+        """(the records that could be read, how many could not).
+
+        `keep`: remember raw records and models for the next call (the printers list).
+        `whole`: the answer is the whole list, so records not in it are forgotten.
+        """
+        items = as_items(payload)
+        last = self._last.get(call, {}) if keep else {}
+        kept: dict[Hashable, tuple[Any, BaseModel | None]] = {}
+        records: list[Any] = []
+        unreadable = 0
+        clock = time.perf_counter
+        deadline = clock() + SLICE_SECONDS
+        for index, raw in enumerate(items):
+            key = record_key(raw)
+            previous = last.get(key) if key is not None else None
+            if previous is not None and previous[0] == raw:
+                record = previous[1]
+            else:
+                record = self._validate(call, model, raw, key, index)
+            if keep and key is not None:
+                kept[key] = (raw, record)
+            if record is None:
+                unreadable += 1
+            else:
+                records.append(record)
+            if index % _CHECK_EVERY == _CHECK_EVERY - 1 and clock() > deadline:
+                await asyncio.sleep(0)
+                deadline = clock() + SLICE_SECONDS
+        if keep:
+            self._last[call] = kept if whole else {**last, **kept}
+        return records, unreadable
+
+    def _validate(self, call: str, model: type[BaseModel], raw: Any, key: Hashable | None, index: int) -> Any:
+        try:
+            return model.model_validate(raw, context=self.context)
+        except ValidationError as exc:
+            marker = (call, key if key is not None else f"#{index}")
+            level = logging.DEBUG if marker in self._reported else logging.WARNING
+            if len(self._reported) < _REPORTED_MAX:
+                self._reported.add(marker)
+            shown = f"id {one_line(key)}" if key is not None else f"item {index}"
+            log.log(level, "%s: skipped a record farmdash cannot read (%s; %s)", call, shown, unreadable_reason(exc))
+            return None
