@@ -63,6 +63,8 @@ class JobStatus(IntEnum):
 
     @classmethod
     def from_id(cls, status_id: int | None) -> JobStatus:
+        if status_id is None:
+            return cls.UNKNOWN
         try:
             return cls(status_id)
         except ValueError:
@@ -494,3 +496,8 @@ class FinishedJob(CloudModel):
     lastname: OptText = None
     filename: Text = ""
     endtime: CloudDatetime = None
+
+
+# Kept importable from here, where they were (the report reads JobStatus above, hence at the end).
+from .report import CustomReport as CustomReport  # noqa: E402
+from .report import parse_custom_report as parse_custom_report  # noqa: E402

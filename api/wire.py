@@ -280,6 +280,28 @@ class CloudConnection:
             log.info("cannot check the session: %s", exc)
             return None
 
+    async def check_session(self) -> bool:
+        """True while the cloud accepts the session; False for any `result: false` on a 2xx or 4xx.
+
+        Whatever the wording ("Not authorized", "Please login" ...). No session is False. Raises
+        `TransportError` only when the cloud gives no answer (or a 5xx): it cannot say.
+        """
+        session = self._session
+        if not session:
+            return False
+        response = await self._post("check_session", data=[("session", session)])
+        body = self._body("check_session", response)
+        status = response.status_code
+        if isinstance(body.get("result"), bool):
+            ok = body["result"]
+        else:
+            ok = m._to_bool(body.get("success")) is True
+        if ok and status < 400:
+            return True
+        if status >= 500:
+            raise TransportError(f"the cloud could not check the session (HTTP {status})", call="check_session")
+        return False
+
     def _body(self, call: str, response: httpx.Response) -> dict[str, Any]:
         status = response.status_code
         try:
