@@ -5,7 +5,7 @@ from __future__ import annotations
 from tui.widgets.printer_grid import PrinterGrid
 from tui.widgets.printer_table import PrinterTable
 
-from .conftest import build_app, settle
+from .helpers import build_app, settle
 
 SIZE = (160, 48)
 FORBIDDEN = ("\n", "\r", "\t", "\u202e", "\u2066", "\u200b", "\x1b")
