@@ -109,7 +109,7 @@ def choose_endpoint(args: argparse.Namespace, settings: Settings) -> str:
 
 def prepare_state(start: Start) -> bool:
     """The state directory holds the log and the session; without it farmdash runs and says so once."""
-    problem = prepare_state_dir(state_dir())
+    problem = prepare_state_dir(state_dir(), own=not os.environ.get("FARMDASH_STATE_DIR"))
     if problem:
         start.notices.append(problem)
     _log_to_file(state_dir() if problem is None else None)

@@ -71,13 +71,18 @@ async def log_in(client: PrinterOSClient, credentials: Credentials | None) -> Lo
     return LoginAttempt(LoginOutcome.OK)
 
 
-def prepare_state_dir(directory: Path) -> str | None:
-    """Create the state directory (0700 when farmdash creates it) and check it takes files.
+def prepare_state_dir(directory: Path, *, own: bool = False) -> str | None:
+    """Create the state directory (0700) and check it takes files.
 
-    None when it does; else one line saying why not, for a notice at start.
+    `own`: the directory is farmdash's alone (the default place, not one the user named), so one
+    left open by an older version is closed to others too. None when all is well; else one line
+    saying why not, for a notice at start.
     """
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # the mode applies to the last part only
+        info = os.stat(directory, follow_symlinks=False)
+        if own and stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and info.st_mode & 0o077:
+            os.chmod(directory, 0o700, follow_symlinks=False)
         probe = directory / f".probe-{os.getpid()}-{secrets.token_hex(4)}"
         descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         os.close(descriptor)

@@ -31,6 +31,9 @@ def test_state_directory_is_created_private(tmp_path):
     directory = tmp_path / "state" / "farmdash"
     assert prepare_state_dir(directory) is None
     assert mode(directory) == 0o700 and list(directory.iterdir()) == []
+    directory.chmod(0o755)  # as older versions left it
+    assert prepare_state_dir(directory) is None and mode(directory) == 0o755  # a directory the user named: theirs
+    assert prepare_state_dir(directory, own=True) is None and mode(directory) == 0o700  # farmdash's own: closed
     store = SessionStore(tmp_path / "other" / "session-x")
     assert store.save("abc123") is None
     assert mode(store.path.parent) == 0o700 and mode(store.path) == 0o600
