@@ -232,3 +232,15 @@ def test_state_glyphs_come_from_the_state_table():
     for state, look in STATES.items():
         if look.glyph != "…":
             assert to_ascii(look.glyph) == look.ascii_glyph, state
+
+
+def test_every_glyph_farmdash_draws_has_an_ascii_stand_in():
+    """A new glyph in tui/ needs its ASCII stand-in in tui/glyphs.py (NAMED), or it shows as `?`."""
+    from tui.glyphs import AsciiTranslator, state_overrides
+
+    to_ascii = AsciiTranslator(state_overrides())
+    sources = [p for p in (ROOT / "tui").rglob("*.py") if p.name != "glyphs.py"]
+    glyphs = {char for path in sources for char in path.read_text(encoding="utf-8") if not char.isascii()}
+    assert glyphs, "no glyphs found: is ROOT right?"
+    missing = sorted(char for char in glyphs if "?" in to_ascii(char))
+    assert missing == [], f"add ASCII stand-ins for {missing} to tui/glyphs.py NAMED"
