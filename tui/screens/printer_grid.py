@@ -105,13 +105,10 @@ class PrinterGridScreen(FarmScreen[None]):
 
     def watch_table_view(self, table: bool) -> None:
         grid, rows = self.query_one(PrinterGrid), self.query_one(PrinterTable)
-        before = (rows if table else grid).selected
         grid.display, rows.display = not table, table
         self.refresh_views()
         self.app.show_printers(self.active_list.visible_ids())
-        if before is not None:
-            self.active_list.select_printer(before.id)
-        self.active_list.focus()
+        self.active_list.focus()  # the selection is carried over by action_toggle_view
 
     def action_toggle_view(self) -> None:
         before = self.active_list.selected
