@@ -66,8 +66,9 @@ def is_alert(event: Event, settings: AlertSettings) -> bool:
 
 
 def should_ring(event: Event, settings: AlertSettings) -> bool:
-    """Alert now: an alert kind, alerts on, and not a flap already told (count > 1)."""
-    return settings.enabled and event.count == 1 and is_alert(event, settings)
+    """Alert now: an alert kind, alerts on, and news: not a flap already told (count > 1), not an
+    event completed later (its file found, its job's outcome read: `updated`)."""
+    return settings.enabled and event.count == 1 and event.updated is None and is_alert(event, settings)
 
 
 # --- in the terminal ---------------------------------------------------------------------------------

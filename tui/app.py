@@ -21,7 +21,10 @@ from textual.worker import Worker, WorkerState
 from api import AuthError, JobStatus, PrinterOSClient, PrinterOSError
 
 from .actions import ACTIONS, ActionRunner, Outcome, Result, keys_from_keymap
+from .alerts import AlertSettings
+from .app_events import EventsWiring
 from .commands import BindingCommands
+from .eventlog import EventLog
 from .rules import why_not
 from .safe import plain
 from .screens.confirm import ConfirmScreen
@@ -38,7 +41,7 @@ log = logging.getLogger("farmdash.tui")
 REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
 
 
-class FarmDash(App[None]):
+class FarmDash(EventsWiring, App[None]):
     TITLE = "farmdash"
     CSS_PATH = "styles/app.tcss"
     COMMANDS = App.COMMANDS | {BindingCommands}
@@ -49,6 +52,7 @@ class FarmDash(App[None]):
         Binding("plus,equals_sign", "faster", "Faster refresh", id="faster", key_display="+", show=False),
         Binding("minus", "slower", "Slower refresh", id="slower", key_display="-", show=False),
         Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False),
+        Binding("L", "event_log", "Event log", id="event-log", show=False),
     ]
 
     def __init__(
@@ -61,6 +65,8 @@ class FarmDash(App[None]):
         session_store: SessionStore | None = None,
         organization: str = "",
         username: str = "",
+        event_log: EventLog | None = None,
+        alerts: AlertSettings | None = None,
     ) -> None:
         super().__init__()
         self.client = client
@@ -79,6 +85,7 @@ class FarmDash(App[None]):
         self._timer: Timer | None = None
         self._login_shown = False
         self.worker_errors: list[BaseException | None] = []
+        self._wire_events(event_log or EventLog(None), alerts or AlertSettings())
 
     @property
     def refresh_seconds(self) -> float:
@@ -107,6 +114,14 @@ class FarmDash(App[None]):
     def key_for(self, kind: str) -> str:
         """The key the user presses for an action now, as the footer shows it (after the keymap)."""
         return keys_from_keymap(self._keymap, lambda key: self.get_key_display(Binding(key, "")))(kind)
+
+    def binding_key(self, binding_id: str) -> str:
+        """The key the user has for any binding id now (after the keymap), as the footer shows it."""
+        classes = [*type(self.screen).__mro__, type(self)] if self.screen_stack else [type(self)]
+        declared = [b for cls in classes for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding)]
+        default = next((b.key for b in declared if b.id == binding_id), binding_id)
+        key = self._keymap.get(binding_id, default).split(",")[0].strip()
+        return self.get_key_display(Binding(key, ""))
 
     def get_key_display(self, binding: Binding) -> str:
         if binding.id and binding.id in self._keymap:  # a remapped key: its own name, not the default's
@@ -150,6 +165,7 @@ class FarmDash(App[None]):
             self._login_shown = False
             if username:
                 self.username = username
+                self.events.who = username
                 self.sync.logged_in_by_hand()
                 self.connect()
 
@@ -262,6 +278,7 @@ class FarmDash(App[None]):
     async def perform_action(self, kind: str, printer_ids: list[int], job_id: int | None) -> None:
         outcomes = await self.runner.run(kind, printer_ids, job_id=job_id)
         for outcome in outcomes:
+            self._audit(outcome)
             self._tell(outcome)
         if any(outcome.result is Result.NOT_SENT for outcome in outcomes):
             self.session_lost(outcomes[0].message)
@@ -272,6 +289,15 @@ class FarmDash(App[None]):
         self.printers_changed.publish(None)
         if self.sync.wanted_lookups():
             self.resolve_current_jobs()
+
+    def _audit(self, outcome: Outcome) -> None:
+        """Every action sent goes in the event log with its outcome, and who sent it."""
+        words = f"{outcome.result.value}: {outcome.message}" if outcome.message else outcome.result.value
+        sent = outcome.result in (Result.DONE, Result.UNKNOWN)
+        self.events.on_action(
+            self.clock(), outcome.printer_id, outcome.printer_name, outcome.kind, words,
+            sent=sent, job_id=outcome.job_id, label=ACTIONS[outcome.kind].label.lower(),
+        )  # fmt: skip
 
     def _tell(self, outcome: Outcome) -> None:
         spec = ACTIONS[outcome.kind]
@@ -306,15 +332,20 @@ class FarmDash(App[None]):
         except AuthError:
             raise
         except PrinterOSError as exc:
+            self.events.on_action(self.clock(), printer_id, name, "reprint", f"print again: refused: {exc.message}",
+                                  sent=False, job_id=job_id)  # fmt: skip
             self.notify(exc.message, title=f"Could not queue on {name}", severity="error", timeout=8)
             return
         finally:
             self.runner.release("reprint", [job_id])
+        self.events.on_action(self.clock(), printer_id, name, "reprint", f"print again: queued as job {new_job}",
+                              sent=True, job_id=job_id, filename=filename)  # fmt: skip
         start = self.key_for("start")
         self.notify(f"{filename} queued on {name} as job {new_job} ({start} starts it).", title="Queued", timeout=5)
         self.jobs_changed.publish(printer_id)
 
     async def on_unmount(self) -> None:
+        self.close_alerts()
         await self.client.aclose()
 
 

@@ -72,11 +72,15 @@ class FarmEvents:
         *,
         sent: bool,
         job_id: int | None = None,
+        label: str | None = None,
+        filename: str = "",
     ) -> Event:
-        """The audit record of an action; if the cloud took it, the change it causes is put down to us."""
+        """The audit record of an action (`action` is its kind, `label` its name in words); if the
+        cloud may have taken it, the change it causes is put down to us."""
         if sent:
             self.detector.note_action(printer_id, action, self.who or "farmdash", now)
-        event = action_event(now, printer_id, printer_name, action, outcome, who=self.who, job_id=job_id)
+        text = f"{label}: {outcome}" if label else outcome
+        event = action_event(now, printer_id, printer_name, text, who=self.who, job_id=job_id, filename=filename)
         self._publish([event])
         return event
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,7 +38,7 @@ class EventKind(StrEnum):
 class KindLook:
     glyph: str
     words: str  # what happened, after the printer's name
-    severity: str  # information, warning or error (the notice's look)
+    severity: Literal["information", "warning", "error"]  # the notice's look
 
 
 KIND_LOOK: dict[EventKind, KindLook] = {
@@ -101,6 +102,7 @@ class PrinterSeen(BaseModel):
     name: str = ""
     job_id: int | None = None
     filename: str = ""
+    since: datetime | None = None  # when this state was first seen
 
 
 @dataclass
@@ -163,6 +165,7 @@ class EventDetector:
         self._seeded: dict[int, PrinterSeen] = {}
         self._started = False
         self._seen_changes: dict[int, PrinterSeen] = {}
+        self._now: datetime | None = None
 
     def seed(self, seen: dict[int, PrinterSeen]) -> None:
         """Last known states from the log: the first poll reports what changed meanwhile."""
@@ -172,6 +175,11 @@ class EventDetector:
     def seen(self) -> dict[int, PrinterSeen]:
         return {pid: track.seen for pid, track in self._tracks.items()}
 
+    def since(self, printer_id: int) -> datetime | None:
+        """When the printer's present state was first seen (kept across a restart)."""
+        track = self._tracks.get(printer_id)
+        return track.seen.since if track else None
+
     def pop_seen_changes(self) -> dict[int, PrinterSeen]:
         """What was last seen, for the printers whose record changed since the last call (for the log)."""
         changes, self._seen_changes = self._seen_changes, {}
@@ -180,6 +188,7 @@ class EventDetector:
     def observe(self, printers: Iterable[Printer], now: datetime) -> list[Event]:
         """One poll of the farm: the new events, and updated ones (same id) for folded flaps."""
         events: list[Event] = []
+        self._now = now
         first = not self._started
         self._started = True
         for printer in printers:
@@ -210,7 +219,8 @@ class EventDetector:
         self._seen_changes[printer_id] = track.seen
         last = track.last_event
         if last is not None and last.kind is EventKind.JOB_STARTED and last.job_id is None:
-            track.last_event = last.model_copy(update={"job_id": job_id, "filename": filename})
+            update = {"job_id": job_id, "filename": filename, "updated": self._now or last.time}
+            track.last_event = last.model_copy(update=update)
             return track.last_event
         return None
 
@@ -232,7 +242,7 @@ class EventDetector:
         kind = {JobStatus.FINISHED: EventKind.FINISHED, JobStatus.FAILED: EventKind.FAILED}.get(
             status, EventKind.CANCELLED if status is JobStatus.ABORTED else last.kind
         )
-        update = {"kind": kind, "job_id": job_id, "detail": reason or last.detail}
+        update = {"kind": kind, "job_id": job_id, "detail": reason or last.detail, "updated": self._now or last.time}
         assert track is not None
         track.last_event = last.model_copy(update=update)
         return track.last_event
@@ -241,7 +251,8 @@ class EventDetector:
 
     def _first_sight(self, printer: Printer, now: datetime, first: bool) -> _Track:
         seen = self._seeded.get(printer.id) if first else None
-        track = _Track(seen=seen or _seen_of(printer), percent=printer.progress, progress_since=now)
+        seen = seen or PrinterSeen(state=printer.state, name=printer.name, since=now)
+        track = _Track(seen=seen, percent=printer.progress, progress_since=now)
         self._tracks[printer.id] = track
         return track
 
@@ -254,6 +265,7 @@ class EventDetector:
                 name=printer.name,
                 job_id=seen.job_id if keep_job else None,
                 filename=seen.filename if keep_job else "",
+                since=seen.since if seen.state == printer.state else self._now,
             )
             record = True
         if record:
@@ -438,16 +450,11 @@ def state_words(raw: str) -> str:
     return state.value.lower().replace("_", " ")
 
 
-def _seen_of(printer: Printer) -> PrinterSeen:
-    return PrinterSeen(state=printer.state, name=printer.name)
-
-
 def action_event(
     now: datetime,
     printer_id: int,
     printer_name: str,
-    action: str,
-    outcome: str,
+    text: str,
     *,
     who: str = "",
     job_id: int | None = None,
@@ -461,6 +468,6 @@ def action_event(
         kind=EventKind.ACTION,
         job_id=job_id,
         filename=filename,
-        detail=one_line(f"{action}: {outcome}"),
+        detail=one_line(text),
         who=who,
     )

@@ -12,6 +12,7 @@ from textual.dom import DOMNode
 from textual.widgets import DataTable, Input
 
 from .app import FarmDash
+from .screens.event_log import EventLogScreen
 from .screens.job_detail import JobDetailScreen
 from .screens.job_queue import JobQueueScreen
 from .screens.printer_grid import PrinterGridScreen
@@ -24,6 +25,7 @@ CONTEXTS: dict[str, tuple[type[DOMNode], ...]] = {
     "the printer table": (PrinterTable, PrinterGridScreen, FarmDash),
     "the job queue": (DataTable, JobQueueScreen, FarmDash),
     "the job detail": (JobDetailScreen, FarmDash),
+    "the event log": (DataTable, EventLogScreen, FarmDash),
 }
 IGNORED = (Input,)  # text boxes take printable keys by design; their own bindings are not the user's
 

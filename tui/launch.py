@@ -25,6 +25,7 @@ from .app import FarmDash, make_app
 from .ascii_driver import ascii_driver
 from .config import Settings, env_password, refresh_problem, setting_source, settings_problems, state_dir
 from .endpoint import endpoint_problem, insecure_notice
+from .eventlog import EventLog
 from .keymap import keymap_problems
 from .session import Credentials, SessionStore, prepare_state_dir
 from .terminal import NEEDS_TERMINAL, detect_ascii_reason, driven_elsewhere, is_terminal
@@ -87,6 +88,8 @@ def check_start(args: argparse.Namespace) -> Start:
     problems = keymap_problems(settings.keymap)
     if problems:
         raise StartError(*problems)
+    if getattr(args, "no_alerts", False):
+        settings.alerts.enabled = False
     return Start(settings, refresh)
 
 
@@ -159,7 +162,21 @@ def cloud_app(endpoint: str, start: Start) -> FarmDash:
         session_store=store,
         organization=settings.organization or urlsplit(endpoint).hostname or "",
         username=username,
+        event_log=open_event_log(start),
+        alerts=settings.alerts,
     )
+
+
+def open_event_log(start: Start) -> EventLog | None:
+    """The event log of earlier runs (None: in memory only, when the state directory is unusable)."""
+    if not start.state_ok:
+        return None
+    event_log = EventLog.in_directory(state_dir()).load()
+    if event_log.problem:
+        start.notices.append(f"Event log: {event_log.problem}; events are kept in memory only.")
+    elif event_log.skipped:
+        start.notices.append(f"Event log: {event_log.skipped} unreadable line(s) in {event_log.path} skipped.")
+    return event_log
 
 
 def _run_demo(args: argparse.Namespace, start: Start) -> int:
@@ -177,6 +194,7 @@ def _run_demo(args: argparse.Namespace, start: Start) -> int:
             credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD),
             organization=f"{farm.org_name} (demo)",
             clock=clock.now,
+            alerts=start.settings.alerts,  # the demo's events stay in memory: not mixed with a real farm's
         )
         return run_app(app, start)
     finally:

@@ -40,6 +40,7 @@ class PrinterView:
     filename: str
     eta: datetime | None
     workgroups: tuple[int, ...]
+    alert: bool = False  # an alert on this printer waits to be acknowledged
 
     @property
     def needs_person(self) -> bool:
@@ -78,6 +79,8 @@ class FarmStore:
     _keys: dict[str, dict[int, object]] = field(default_factory=dict, repr=False)
 
     _counts: dict[PrinterState, int] | None = field(default=None, repr=False)
+    # Printers with an unacknowledged alert: marked on their cards and rows.
+    alerted: set[int] = field(default_factory=set)
 
     def _invalidate(self, printer_id: int) -> None:
         self._counts = None
@@ -88,6 +91,14 @@ class FarmStore:
     def _drop_job(self, printer_id: int) -> None:
         if self.current_jobs.pop(printer_id, None) is not None:
             self._invalidate(printer_id)
+
+    def set_alerted(self, printer_ids: set[int]) -> set[int]:
+        """Which printers carry an alert mark now; returns those whose mark changed."""
+        changed = printer_ids ^ self.alerted
+        self.alerted = set(printer_ids)
+        for printer_id in changed:
+            self._invalidate(printer_id)
+        return changed
 
     def set_current_job(self, printer_id: int, job: CurrentJob) -> None:
         self.current_jobs[printer_id] = job
@@ -169,6 +180,7 @@ class FarmStore:
             filename=job.filename if job and state in BUSY_STATES else "",
             eta=eta,
             workgroups=tuple(printer.workgroups or ()),
+            alert=printer.id in self.alerted,
         )
 
     def views(

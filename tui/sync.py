@@ -69,6 +69,10 @@ class FarmSync:
         # Printers on screen: only their running job is looked up (two requests each), so a
         # 5,000-printer farm costs a screenful of look-ups, not thousands. None: all of them.
         self.visible_printers: set[int] | None = None
+        # Called after every good read of printers (the whole farm, or one after an action) and
+        # when a running job is found: the event detector hangs here (and any headless consumer).
+        self.printer_hooks: list[Callable[[list[Printer], datetime], object]] = []
+        self.job_hooks: list[Callable[[int, CurrentJob, datetime], object]] = []
 
     # --- sessions -----------------------------------------------------------------------------------
 
@@ -157,7 +161,13 @@ class FarmSync:
         self.pending_lookups |= self.store.replace_printers(printers, self.clock())
         self.pending_lookups |= self._failed_lookups & self.store.printers.keys()
         self._failed_lookups.clear()
+        self._tell_printers(printers)
         return PollOutcome(True, printers=list(printers))
+
+    def _tell_printers(self, printers: list[Printer]) -> None:
+        now = self.clock()
+        for hook in self.printer_hooks:
+            hook(printers, now)
 
     def show_printers(self, printer_ids: set[int]) -> bool:
         """The screen says which printers are on screen; True if some of them need a look-up."""
@@ -203,7 +213,10 @@ class FarmSync:
             return
         if printer_id in self.store.printers:
             filename = info.filename or running.filename
-            self.store.set_current_job(printer_id, CurrentJob(running.id, filename, info.printing_duration))
+            job = CurrentJob(running.id, filename, info.printing_duration)
+            self.store.set_current_job(printer_id, job)
+            for hook in self.job_hooks:
+                hook(printer_id, job, self.clock())
 
     async def refresh_printer(self, printer_id: int) -> None:
         """Ask for one printer now (after an action), outside the poll cycle."""
@@ -216,3 +229,4 @@ class FarmSync:
         for printer in printers:
             if self.store.update_printer(printer, self.clock()):
                 self.pending_lookups.add(printer.id)
+        self._tell_printers(printers)

@@ -1,5 +1,7 @@
 """Alerts: which events alert, the terminal bytes, and Apprise delivery to a real local listener."""
 
+import logging
+import os
 import time
 from datetime import UTC, datetime
 
@@ -169,3 +171,25 @@ def test_a_full_queue_drops_and_counts():
     outbound.send("t", "1")
     outbound.send("t", "2")
     assert outbound.dropped == 1
+
+
+def test_launch_passes_no_alerts_and_the_event_log_through(tmp_path, monkeypatch):
+    from tui.eventlog import LOG_NAME
+    from tui.launch import check_start, cloud_app, prepare_state
+
+    for key in [k for k in os.environ if k.upper().startswith("FARMDASH_")]:
+        monkeypatch.delenv(key)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # prepare_state points logs at a file
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setenv("FARMDASH_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("FARMDASH_STATE_DIR", str(tmp_path / "state"))
+    start = check_start(build_parser().parse_args(["--no-alerts"]))
+    assert start.settings.alerts.enabled is False
+    assert prepare_state(start)
+    (tmp_path / "state" / LOG_NAME).write_text("not a record\n")
+    app = cloud_app("http://127.0.0.1:9", start)
+    assert app.alert_settings.enabled is False
+    assert app.events.log.path == tmp_path / "state" / LOG_NAME
+    assert start.notices == [f"Event log: 1 unreadable line(s) in {tmp_path / 'state' / LOG_NAME} skipped."]
+    assert check_start(build_parser().parse_args([])).settings.alerts.enabled is True

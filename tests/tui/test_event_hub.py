@@ -69,7 +69,7 @@ async def test_actions_from_farmdash_are_audited_and_do_not_alert(lab, admin, tm
     lab.step(30)
     await poll(hub, admin, lab)
     await admin.job_pause(queued.job_id)
-    audit = hub.on_action(lab.now(), pid, "Ready-2", "pause", "done", sent=True, job_id=queued.job_id)
+    audit = hub.on_action(lab.now(), pid, "Ready-2", "pause", "done", sent=True, job_id=queued.job_id, label="pause")
     assert audit.kind is EventKind.ACTION and audit.who == "admin@example.com"
     (paused,) = await poll(hub, admin, lab)
     assert paused.kind is EventKind.PAUSED and paused.who == "admin@example.com"

@@ -217,7 +217,7 @@ def test_a_fresh_start_records_every_printer_seen():
 
 def test_cloud_text_in_events_is_one_line():
     assert one_line("a\tb\nc\x1b[31m\u202eevil") == "a b c[31mevil"
-    event = action_event(T0, 1, "P-1", "cancel", "refused: Job\nis done", who="tech")
+    event = action_event(T0, 1, "P-1", "cancel: refused: Job\nis done", who="tech")
     assert event.detail == "cancel: refused: Job is done" and event.kind is EventKind.ACTION
     assert event.what == "cancel: refused: Job is done"
 

@@ -105,3 +105,56 @@ def test_login_screen(snap_compare, sim_server, demo_farm):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def _event_log(farm):
+    """A day of events on the demo farm: some acknowledged, one folded flap, one told after a restart."""
+    from datetime import timedelta
+
+    from tui.events import Event, EventKind
+
+    now = farm.now()
+    names = {p.name: p.id for p in farm.printers.values()}
+
+    def event(minutes_ago, name, kind, **fields):
+        return Event(
+            time=now - timedelta(minutes=minutes_ago), printer_id=names.get(name, 0), printer_name=name, kind=kind,
+            **fields,
+        )  # fmt: skip
+
+    return [
+        event(960, "MK4-01", EventKind.FINISHED, job_id=26571, filename="bracket_v17_final.gcode"),
+        event(95, "MK4-01", EventKind.TRAY_CLEARED, while_away=True),
+        event(62, "Ender3-01", EventKind.JOB_STARTED, job_id=26590, filename="enclosure_lid.gcode"),
+        event(40, "UM2-01", EventKind.PAUSED, job_id=26588, filename="gear_housing.gcode"),
+        event(31, "Pro2-02", EventKind.ACTION, detail="tray clear: done", who="admin@example.com"),
+        event(30, "Pro2-02", EventKind.TRAY_CLEARED, who="admin@example.com"),
+        event(22, "Rep2-03", EventKind.OFFLINE, count=3, state="notconnected"),
+        event(15, "MINI-01", EventKind.STALLED, job_id=26583, detail="progress 79% unchanged for 10 min"),
+        event(9, "MK4-02", EventKind.TEMPERATURE, job_id=26585, detail="nozzle 172° (target 215°)"),
+        event(
+            2, "[bold]x[/] lab", EventKind.FAILED, job_id=26592, filename="[red]part.gcode", detail="Thermal runaway"
+        ),
+    ]
+
+
+def _open_event_log(farm):
+    async def run_before(pilot):
+        await settle(pilot)
+        events = _event_log(farm)
+        log = pilot.app.events.log
+        log.record(events)
+        log.acknowledge([events[0].id, events[2].id], farm.now())
+        pilot.app.alerts_changed.publish([])
+        await pilot.press("L")
+        await settle(pilot)
+
+    return run_before
+
+
+def test_event_log_80x24(snap_compare, snap_app, demo_farm):
+    assert snap_compare(snap_app, terminal_size=(80, 24), run_before=_open_event_log(demo_farm))
+
+
+def test_event_log_160x48(snap_compare, snap_app, demo_farm):
+    assert snap_compare(snap_app, terminal_size=(160, 48), run_before=_open_event_log(demo_farm))

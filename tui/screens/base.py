@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from textual import events, on
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
 from ..actions import ACTIONS
+from ..widgets.alert_badge import AlertBadge
 
 if TYPE_CHECKING:
     from ..app import FarmDash
@@ -36,6 +38,17 @@ class FarmScreen(Screen[ResultType]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.app.worker_changed(event.worker)
+
+    @on(events.Mount)
+    def _mount_alert_badge(self) -> None:
+        """Every screen shows the alerts waiting for a person (a decorated handler: no super() needed)."""
+        badge = AlertBadge()
+        self.mount(badge)
+        self.app.alerts_changed.subscribe(self, lambda _: self._show_alerts(badge))
+        self._show_alerts(badge)
+
+    def _show_alerts(self, badge: AlertBadge) -> None:
+        badge.show(self.app.events.unacknowledged(), self.app.binding_key("event-log"))
 
 
 class FarmModal(ModalScreen[ResultType]):

@@ -29,6 +29,14 @@ class PrinterGridScreen(FarmScreen[None]):
         Binding("slash", "filter", "Filter", id="filter", key_display="/", priority=True),
         Binding("w", "pick_workgroup", "Workgroup", id="workgroup"),
         Binding("s", "cycle_sort", "Sort", id="sort"),
+        Binding(
+            "exclamation_mark",
+            "next_attention",
+            "Next needing a person",
+            id="next-attention",
+            key_display="!",
+            show=False,
+        ),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
     ]
 
@@ -187,6 +195,22 @@ class PrinterGridScreen(FarmScreen[None]):
     @on(PrinterList.Opened)
     def _open(self, event: PrinterList.Opened) -> None:
         self.app.push_screen(JobQueueScreen(event.printer_id))
+
+    def action_next_attention(self) -> None:
+        """To the next printer that needs a person (or has an alert), longest waiting first,
+        cycling; filter and sort stay as they are."""
+        shown = self.active_list.items
+        now = self.app.clock()
+        since = self.app.events.detector.since
+        waiting = [view for view in shown if view.needs_person or view.alert]
+        if not waiting:
+            self.notify("No printer on screen needs a person.", timeout=3)
+            return
+        waiting.sort(key=lambda view: (since(view.id) or now, view.name.casefold(), view.id))
+        order = [view.id for view in waiting]
+        selected = self.active_list.selected
+        index = order.index(selected.id) + 1 if selected is not None and selected.id in order else 0
+        self.active_list.select_printer(order[index % len(order)])
 
     def action_act(self, kind: str) -> None:
         selected = self.active_list.selected

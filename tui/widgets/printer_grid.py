@@ -68,6 +68,8 @@ class PrinterGrid(PrinterList):
 
         title = Text(tl + h, style=border)
         name = Text(f" {view.name} ", style=Style(bold=True, reverse=selected and self.has_focus))
+        if view.alert:  # an alert not yet acknowledged (L opens the log)
+            name = Text.assemble((" ⚑", Style(color="red", bold=True)), name)
         name.truncate(max(1, width - 5), overflow="ellipsis")
         title.append_text(name)
         title.append(h * max(0, width - 3 - name.cell_len) + tr, style=border)

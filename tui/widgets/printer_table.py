@@ -76,6 +76,8 @@ class PrinterTable(PrinterList):
         # A marker as well as a background: the selection must read without colour too.
         row_style = Style(bgcolor="grey23") if selected else Style()
         name = Text("›" if selected else " ", style="bold")
+        if view.alert:  # an alert not yet acknowledged
+            name.append("⚑", style=Style(color="red", bold=True))
         name.append(view.name, style="bold")
         cells: list[Text] = [
             name,

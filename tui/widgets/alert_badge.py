@@ -1,0 +1,33 @@
+"""`⚑ N`: the alerts nobody has acknowledged yet, on top of every screen while there are any.
+
+Hidden when there are none, so a quiet farm loses no line. Names the newest alert and the key
+that opens the event log (the user's key, from the live bindings).
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from ..events import Event
+
+
+class AlertBadge(Static):
+    DEFAULT_CSS = """
+    AlertBadge { dock: top; height: 1; padding: 0 1; background: $panel; display: none; }
+    """
+
+    def show(self, waiting: list[Event], log_key: str) -> None:
+        self.display = bool(waiting)
+        if not waiting:
+            return
+        newest = waiting[-1]
+        line = Text(f" ⚑ {len(waiting)} ", style=Style(color="red", reverse=True, bold=True))
+        line.append(" ")
+        line.append(newest.summary, style="bold")  # Text: cloud names are data, never markup
+        hint = f"  {log_key} event log"
+        width = max(10, (self.size.width or 80) - 2)
+        line.truncate(max(1, width - len(hint)), overflow="ellipsis")
+        line.append(hint, style="dim")
+        self.update(line)
