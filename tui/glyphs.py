@@ -35,6 +35,7 @@ NAMED: dict[str, str] = {
     "«": "<",
     "≈": "~",
     "⧗": "~",
+    "⚑": "!",  # an alert not yet acknowledged
     "‖": "=",
     "■": "#",
     "□": "o",
