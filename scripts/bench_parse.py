@@ -8,13 +8,14 @@ own work is timed) while a ticker task measures the longest stretch the loop was
 Prints, per size: body size, the first poll (every printer new), the steady poll p50 / max,
 and the longest loop hold. Bounded: a fixed number of polls.
 
-    python scripts/bench_parse.py [--sizes 36,1000,5000] [--polls 30]
+    python scripts/bench_parse.py [--sizes 36,1000,5000] [--polls 30] [--gc-freeze] [--gc-threshold 50000]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import json
 import statistics
@@ -42,7 +43,7 @@ def record_bodies(base: str, polls: int) -> list[bytes]:
     return bodies
 
 
-async def replay(bodies: list[bytes]) -> dict[str, float]:
+async def replay(bodies: list[bytes], *, freeze: bool = False) -> dict[str, float]:
     queue = list(bodies)
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -59,7 +60,18 @@ async def replay(bodies: list[bytes]) -> dict[str, float]:
             await asyncio.sleep(0)
             longest = max(longest, time.thread_time() - before)
 
-    times, holds = [], []
+    times, holds, pauses = [], [], []
+    collecting: list[float] = []
+
+    def on_gc(phase: str, info: dict) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            collecting[:] = [time.thread_time()]
+        elif collecting:
+            pauses.append(time.thread_time() - collecting[0])
+
+    gc.callbacks.append(on_gc)
     async with PrinterOSClient(
         "http://bench.invalid", session="bench", transport=httpx.MockTransport(answer)
     ) as client:
@@ -73,9 +85,13 @@ async def replay(bodies: list[bytes]) -> dict[str, float]:
             times.append(time.thread_time() - start)
             await asyncio.sleep(0)  # let the ticker see the end of the poll
             holds.append(longest)
+            if freeze and len(times) == 1:
+                gc.freeze()  # what an app can do once it has started: long-lived objects are never scanned again
             assert len(printers) > 0
         running = False
         await tick
+    gc.callbacks.remove(on_gc)
+    gc.unfreeze()
     steady, steady_holds = times[1:] or times, holds[1:] or holds
     return {
         "first_ms": times[0] * 1000,
@@ -84,6 +100,8 @@ async def replay(bodies: list[bytes]) -> dict[str, float]:
         "max_ms": max(steady) * 1000,
         "hold_p50_ms": statistics.median(steady_holds) * 1000,
         "hold_max_ms": max(steady_holds) * 1000,
+        "gc_max_ms": max(pauses, default=0.0) * 1000,
+        "gc_count": len(pauses),
     }
 
 
@@ -100,12 +118,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="36,1000,5000")
     parser.add_argument("--polls", type=int, default=30)
+    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after the first poll")
+    parser.add_argument(
+        "--gc-threshold", type=int, default=0, help="gc.set_threshold(N, 20, 100): fewer, later collections"
+    )
     args = parser.parse_args()
+    if args.gc_threshold:
+        gc.set_threshold(args.gc_threshold, 20, 100)
     print("get_organization_printers_list read by the client (bodies recorded from farmdash sim, replayed)")
-    print("CPU ms of the loop's thread; 'hold' is the longest stretch the loop was held during one poll")
+    print("CPU ms of the loop's thread; 'hold' is the longest stretch the loop was held during one poll;")
+    print("'full GCs': how many generation-2 collections ran during the polls, and the longest (ms)")
     print(
         f"{'printers':>8} {'body KB':>8} {'changed':>8} {'first':>7} {'1st hold':>8}"
-        f" {'poll p50':>9} {'poll max':>9} {'hold p50':>9} {'hold max':>9}"
+        f" {'poll p50':>9} {'poll max':>9} {'hold p50':>9} {'hold max':>9} {'full GCs':>9}"
     )
     for size in (int(s) for s in args.sizes.split(",")):
         proc, base = start_sim(size)
@@ -114,11 +139,12 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-        result = asyncio.run(replay(bodies))
+        result = asyncio.run(replay(bodies, freeze=args.gc_freeze))
         print(
             f"{size:>8} {len(bodies[-1]) / 1024:>8.0f} {changed_per_poll(bodies):>8.0f} {result['first_ms']:>7.1f}"
             f" {result['first_hold_ms']:>8.1f} {result['p50_ms']:>9.1f} {result['max_ms']:>9.1f}"
             f" {result['hold_p50_ms']:>9.1f} {result['hold_max_ms']:>9.1f}"
+            f" {result['gc_count']:>3} {result['gc_max_ms']:>5.1f}"
         )
 
 
