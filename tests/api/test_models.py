@@ -119,3 +119,49 @@ def test_job_info_either_validates_or_raises_validation_error(data):
         return
     assert isinstance(info.id, int) and isinstance(info.status, m.JobStatus)
     assert info.weight is None or math.isfinite(info.weight)
+
+
+LOOSE_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["12", " 12 ", "12.0", "12.5", "1e3", "t", "f", "yes", "", "null", "1,5", "nan", "[1, 2]"]),
+    st.lists(st.one_of(st.integers(-5, 500), st.floats(allow_nan=False), st.text(max_size=4)), max_size=3),
+)
+
+
+@settings(max_examples=300)
+@given(
+    field=st.sampled_from(
+        [
+            (m.Printer, "id"),
+            (m.Printer, "percent"),
+            (m.Printer, "name"),
+            (m.Printer, "snr"),
+            (m.Printer, "temps"),
+            (m.Printer, "workgroups"),
+            (m.JobInfo, "raft"),
+            (m.JobInfo, "print_time"),
+            (m.JobInfo, "notes"),
+        ]
+    ),
+    value=LOOSE_VALUES,
+)
+def test_native_and_python_routes_give_the_same_values(field, value):
+    """A value the native check accepts must be one the Python converter leaves as it is."""
+    from pydantic import ValidationError
+
+    model, name = field
+    base = {"id": 1, "status_id": 21}
+    convert = model._lenient[name]
+    try:
+        native = model.model_validate({**base, name: value})
+    except ValidationError:
+        return
+    try:
+        converted = model.model_validate({**base, name: convert(value)})
+    except ValidationError:
+        converted = None
+    assert converted is not None and getattr(native, name) == getattr(converted, name), (value, convert(value))
