@@ -1,12 +1,17 @@
 """Shared fixtures: one simulated cloud on a loopback port per test session, a fresh farm per test.
 
-Farms have a fixed seed and a frozen clock: a test moves time with `farm.step(seconds)`.
+Farms have a fixed seed and a frozen clock: a test moves time with `farm.step(seconds)`. They
+answer in the realistic mode (string ids, nulls, fractions, "No access", now and then one
+unreadable printer record: `api/sim/realistic.py`), so the client and the dashboard are tested
+against the shapes public callers of the real cloud see; a test of the doc's own shapes sets
+`farm.settings.realistic = False` (read at answer time).
 """
 
 from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -39,7 +44,7 @@ LAB = {
 
 @pytest.fixture(scope="session")
 def sim_server():
-    settings = FarmSettings.quiet()
+    settings = replace(FarmSettings.quiet(), realistic=True)
     with SimServer(generate_farm(4, seed=1, clock=SimClock.frozen_at(), settings=settings)) as server:
         yield server
 
@@ -47,7 +52,7 @@ def sim_server():
 @pytest.fixture
 def lab(sim_server):
     """A small lab with known printers, all ready, and no random events."""
-    farm = farm_from_dict(LAB, clock=SimClock.frozen_at(), settings=FarmSettings.quiet())
+    farm = farm_from_dict(LAB, clock=SimClock.frozen_at(), settings=replace(FarmSettings.quiet(), realistic=True))
     sim_server.farm = farm
     sim_server.faults.clear()
     return farm
@@ -56,7 +61,7 @@ def lab(sim_server):
 @pytest.fixture
 def demo_farm(sim_server):
     """The generated demo farm (seed 7), frozen."""
-    farm = generate_farm(24, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7))
+    farm = generate_farm(24, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7, realistic=True))
     sim_server.farm = farm
     sim_server.faults.clear()
     return farm

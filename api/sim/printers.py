@@ -192,7 +192,7 @@ def _job_info(farm: Farm, p: Params, user: User | None) -> Any:
     file = farm.files[job.file_id]
     printer = farm.printers[job.printer_id]
     ptype = farm.printer_types[printer.type_id]
-    extruders = realistic.extruders(farm, file.nozzle_temp, file.weight, ptype.extruders)
+    extruders = realistic.extruders(farm, job, file.nozzle_temp, file.weight, ptype.extruders)
     nobody = anonymous(farm, job)
     ended = job.status_id in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.ABORTED)
     return {

@@ -74,10 +74,11 @@ def seconds(farm: Farm, value: float, *, number: bool = False) -> Any:
     return fractional if number else f"{fractional:.1f}"
 
 
-def extruders(farm: Farm, nozzle_temp: float, weight: float, count: int) -> Any:
-    """The doc's `{"R": 230, "L": 0}` (temperatures), or the per-extruder list public callers see
-    (`[{"w": 12.3}, ...]`, grams per extruder, and no temperature)."""
-    if on(farm):
+def extruders(farm: Farm, job: Job, nozzle_temp: float, weight: float, count: int) -> Any:
+    """The doc's `{"R": 230, "L": 0}` (temperatures), or the per-extruder list public callers also
+    see (`[{"w": 12.3}, ...]`, grams per extruder, no temperature): in the realistic mode, both
+    shapes occur, about half the jobs each."""
+    if on(farm) and _draw(farm, "extruders", job.id) % 2 == 0:
         return [{"w": round(weight if i == 0 else 0.0, 1)} for i in range(count)]
     return {"R": int(nozzle_temp), "L": 0} if count == 2 else {"R": int(nozzle_temp)}
 

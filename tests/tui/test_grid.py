@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.sim.printers import job_json
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.printer_grid import PrinterGridScreen
 from tui.screens.workgroup_picker import WorkgroupPicker
@@ -33,7 +34,16 @@ async def test_grid_shows_every_printer_with_one_request_per_poll(app, sim_serve
         assert sim_server.calls.count("get_job_info") == len(active & visible)  # known jobs are not asked again
         await pilot.press("end")  # scrolling brings the rest on screen: their jobs are looked up then
         await settle(pilot)
-        assert all(v.filename and v.eta for v in grid.items if v.state.value == "printing")
+        printing_views = [v for v in grid.items if v.state.value == "printing"]
+        assert all(v.eta for v in printing_views)
+        # the file name the cloud sent, or none when it sent null (the realistic mode's anonymous jobs)
+        sent = {
+            p.id: job_json(demo_farm, demo_farm.jobs[p.current_job_id])["filename"]
+            for p in demo_farm.printers.values()
+            if p.current_job_id
+        }
+        assert {v.id: v.filename for v in printing_views} == {v.id: sent[v.id] or "" for v in printing_views}
+        assert "" in {v.filename for v in printing_views}  # the mode's null file names reach the grid
 
 
 async def test_table_view_sort_filter_workgroup(app, sim_server, demo_farm):

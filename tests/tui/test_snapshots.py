@@ -8,11 +8,28 @@ from __future__ import annotations
 
 import pytest
 
+from api.sim import FarmSettings, SimClock, generate_farm
+
 from .conftest import build_app, settle
 
 
 def first_id(farm, state):
     return next(p.id for p in sorted(farm.printers.values(), key=lambda p: p.name) if p.state == state)
+
+
+@pytest.fixture
+def demo_farm(sim_server):
+    """The demo farm in the realistic mode's shapes, but with every printer and job named and no
+    unreadable record: those are drawn per farm, and a snapshot pins one screen for good."""
+    farm = generate_farm(
+        24,
+        seed=7,
+        clock=SimClock.frozen_at(),
+        settings=FarmSettings(seed=7, realistic=True, nameless_one_in=0, unreadable_every=0),
+    )
+    sim_server.farm = farm
+    sim_server.faults.clear()
+    return farm
 
 
 @pytest.fixture
