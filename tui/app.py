@@ -270,9 +270,8 @@ class FarmDash(EventsWiring, App[None]):
                 self.runner.release(kind, claimed)
 
         target = f"job {job_id} on {name}" if job_id else name
-        self.push_screen(
-            ConfirmScreen(spec.confirm.format(target=target), confirm_label=spec.verb.capitalize()), answered
-        )
+        question = spec.confirm.format(target=target)
+        self.push_screen(ConfirmScreen(question, confirm_label=spec.verb.capitalize(), names=(name,)), answered)
 
     @work(exclusive=False, group="actions", exit_on_error=False)
     async def perform_action(self, kind: str, printer_ids: list[int], job_id: int | None) -> None:

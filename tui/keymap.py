@@ -7,27 +7,53 @@ would steal quit). Both are refused at start, one line each.
 
 from __future__ import annotations
 
+import re
+
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from .app import FarmDash
+from .screens.base import FarmModal, FarmScreen
 from .screens.event_log import EventLogScreen
-from .screens.job_detail import JobDetailScreen
 from .screens.job_queue import JobQueueScreen
 from .screens.printer_grid import PrinterGridScreen
 from .widgets.printer_grid import PrinterGrid
 from .widgets.printer_table import PrinterTable
 
-# Where keys meet: the nodes whose bindings answer together (focused widget, screen, app).
-CONTEXTS: dict[str, tuple[type[DOMNode], ...]] = {
-    "the printer grid": (PrinterGrid, PrinterGridScreen, FarmDash),
-    "the printer table": (PrinterTable, PrinterGridScreen, FarmDash),
-    "the job queue": (DataTable, JobQueueScreen, FarmDash),
-    "the job detail": (JobDetailScreen, FarmDash),
-    "the event log": (DataTable, EventLogScreen, FarmDash),
+# Where keys meet: the nodes whose bindings answer together (focused widget, screen, app). The
+# printer lists and the queue's table are named; every other screen is found from the screen
+# bases, so a new screen is checked without being listed here.
+FOCUSED: dict[type[DOMNode], tuple[tuple[str, type[DOMNode]], ...]] = {
+    PrinterGridScreen: (("the printer grid", PrinterGrid), ("the printer table", PrinterTable)),
+    JobQueueScreen: (("the job queue", DataTable),),
+    EventLogScreen: (("the event log", DataTable),),
 }
-IGNORED = (Input,)  # text boxes take printable keys by design; their own bindings are not the user's
+
+
+def _all_subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_all_subclasses(sub)]
+    return found
+
+
+def _words(cls: type) -> str:
+    """`JobDetailScreen` -> `job detail`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__.removesuffix("Screen")).lower()
+
+
+def contexts() -> dict[str, tuple[type[DOMNode], ...]]:
+    found: dict[str, tuple[type[DOMNode], ...]] = {}
+    for screen, places in FOCUSED.items():
+        for where, widget in places:
+            found[where] = (widget, screen, FarmDash)
+    for screen in _all_subclasses(FarmScreen):
+        if screen not in FOCUSED and not screen.__subclasses__():  # a base is checked in its screens
+            found[f"the {_words(screen)} screen"] = (screen, FarmDash)
+    for modal in _all_subclasses(FarmModal):  # a modal answers its own keys only
+        found[f"the {_words(modal)} dialog"] = (modal,)
+    return found
 
 
 def _bindings(node_type: type[DOMNode]) -> list[Binding]:
@@ -35,7 +61,7 @@ def _bindings(node_type: type[DOMNode]) -> list[Binding]:
 
 
 def known_ids() -> set[str]:
-    return {b.id for types in CONTEXTS.values() for t in types for b in _bindings(t) if b.id}
+    return {b.id for types in contexts().values() for t in types for b in _bindings(t) if b.id}
 
 
 def keymap_problems(keymap: dict[str, str]) -> list[str]:
@@ -48,7 +74,7 @@ def keymap_problems(keymap: dict[str, str]) -> list[str]:
         if binding_id not in ids
     ]
     reported: set[tuple[str, str]] = set()
-    for where, types in CONTEXTS.items():
+    for where, types in contexts().items():
         owners: dict[str, Binding] = {}
         for node_type in types:
             for binding in _bindings(node_type):
