@@ -51,8 +51,10 @@ def sim_server():
 
 @pytest.fixture
 def lab(sim_server):
-    """A small lab with known printers, all ready, and no random events."""
-    farm = farm_from_dict(LAB, clock=SimClock.frozen_at(), settings=replace(FarmSettings.quiet(), realistic=True))
+    """A small lab with known printers, all ready, and no random events (so no unreadable record
+    either: a test of one rule counts its polls; the demo farm has them)."""
+    settings = replace(FarmSettings.quiet(), realistic=True, unreadable_every=0)
+    farm = farm_from_dict(LAB, clock=SimClock.frozen_at(), settings=settings)
     sim_server.farm = farm
     sim_server.faults.clear()
     return farm
