@@ -104,6 +104,10 @@ def keys_from_keymap(keymap: Mapping[str, str], display: Callable[[str], str] = 
     return key_of
 
 
+# Sending a file to printers (`print_file`): outcomes like the keys' actions, but no key of their own.
+FILE_WORDS = {"queue": ("queue the file", "queued"), "print": ("print the file", "sent to print")}
+
+
 class Result(StrEnum):
     DONE = "done"
     REFUSED = "refused"  # the cloud said no, in its words
@@ -122,26 +126,54 @@ class Outcome:
     job_id: int | None = None
 
     @property
+    def verb(self) -> str:
+        return ACTIONS[self.kind].verb if self.kind in ACTIONS else FILE_WORDS[self.kind][0]
+
+    @property
+    def past(self) -> str:
+        return ACTIONS[self.kind].past if self.kind in ACTIONS else FILE_WORDS[self.kind][1]
+
+    @property
     def sentence(self) -> str:
         """One line for a notice or a summary."""
-        spec = ACTIONS[self.kind]
         subject = f"Job {self.job_id} on {self.printer_name}" if self.job_id else self.printer_name
         if self.result is Result.DONE:
-            return f"{subject} {spec.past}."
+            return f"{subject} {self.past}."
         if self.result is Result.REFUSED:
-            return f"The cloud refused to {spec.verb} on {self.printer_name}: {self.message}"
+            return f"The cloud refused to {self.verb} on {self.printer_name}: {self.message}"
         if self.result is Result.UNKNOWN:
             return f"{subject}: outcome unknown ({self.message}); reading the printer again."
         return f"{self.printer_name}: {self.message}"
 
 
-class ActionRunner:
-    """Sends an action to each printer once; never two calls for one printer at a time."""
+READ_ONLY = "read-only: nothing is sent"
+STOPPED = "stopped before it was sent."
 
-    def __init__(self, client: PrinterOSClient, store: FarmStore, *, concurrency: int = 4) -> None:
+Sleep = Callable[[float], Awaitable[object]]
+Ready = Callable[[], Awaitable[bool]]
+
+
+class ActionRunner:
+    """Sends an action to each printer once; never two calls for one printer at a time.
+
+    `sleep` waits between staggered starts: tests pass one that moves the simulated clock.
+    `read_only` refuses every send here too, whatever screen asked.
+    """
+
+    def __init__(
+        self,
+        client: PrinterOSClient,
+        store: FarmStore,
+        *,
+        concurrency: int = 4,
+        sleep: Sleep = asyncio.sleep,
+        read_only: bool = False,
+    ) -> None:
         self.client = client
         self.store = store
         self.concurrency = concurrency
+        self.sleep = sleep
+        self.read_only = read_only
         self.in_flight: set[tuple[str, int]] = set()
 
     def name_of(self, printer_id: int) -> str:
@@ -172,21 +204,75 @@ class ActionRunner:
         job_id: int | None = None,
         stagger_seconds: float = 0.0,
         on_outcome: Callable[[Outcome], None] | None = None,
+        stop: asyncio.Event | None = None,
     ) -> list[Outcome]:
         """Send `kind` to printers already claimed; one outcome each, in the order given.
 
         `job_id` names the job when one was chosen on screen (one printer only). With a stagger,
-        sends start that many seconds apart (heaters starting together can trip a breaker).
+        sends go one at a time, that many seconds apart (heaters starting together can trip a
+        breaker); printers with nothing to send cost no wait. Once `stop` is set, the printers
+        not yet sent to are skipped, and a stagger wait ends at once.
         """
+
+        async def send(printer_id: int, ready: Ready) -> Outcome:
+            return await self._send(kind, printer_id, job_id, ready)
+
+        return await self._each(kind, printer_ids, send, stagger_seconds, on_outcome, stop)
+
+    async def run_print(
+        self,
+        file_id: int,
+        printer_ids: list[int],
+        *,
+        only_queue: bool,
+        on_outcome: Callable[[Outcome], None] | None = None,
+        stop: asyncio.Event | None = None,
+    ) -> list[Outcome]:
+        """`print_file` on each printer (claimed as "queue" or "print"); each outcome names the new job."""
+        kind = "queue" if only_queue else "print"
+
+        async def send(printer_id: int, ready: Ready) -> Outcome:
+            name = self.name_of(printer_id)
+            if self.read_only:
+                return Outcome(kind, printer_id, name, Result.SKIPPED, f"{READ_ONLY}.")
+            if not await ready():
+                return Outcome(kind, printer_id, name, Result.SKIPPED, STOPPED)
+            try:
+                result = await self.client.print_file(file_id, printer_id, only_queue=only_queue)
+            except PrinterOSError as exc:
+                return self._failed(kind, printer_id, name, exc, None)
+            return Outcome(kind, printer_id, name, Result.DONE, "", result.job_id)
+
+        return await self._each(kind, printer_ids, send, 0.0, on_outcome, stop)
+
+    async def _each(
+        self,
+        kind: str,
+        printer_ids: list[int],
+        send: Callable[[int, Ready], Awaitable[Outcome]],
+        stagger_seconds: float,
+        on_outcome: Callable[[Outcome], None] | None,
+        stop: asyncio.Event | None,
+    ) -> list[Outcome]:
+        """One `send` per printer with bounded concurrency (or one at a time when staggered)."""
         semaphore = asyncio.Semaphore(1 if stagger_seconds else self.concurrency)
         outcomes: dict[int, Outcome] = {}
+        sent = 0
 
-        async def one(index: int, printer_id: int) -> None:
+        async def ready() -> bool:
+            """Just before a request goes out: wait the stagger; False if the run was stopped."""
+            nonlocal sent
+            if stagger_seconds and sent:
+                await self._wait(stagger_seconds, stop)
+            if stop is not None and stop.is_set():
+                return False
+            sent += 1
+            return True
+
+        async def one(printer_id: int) -> None:
             async with semaphore:
-                if stagger_seconds and index:
-                    await asyncio.sleep(stagger_seconds)
                 try:
-                    outcome = await self._send(kind, printer_id, job_id)
+                    outcome = await send(printer_id, ready)
                 finally:
                     self.release(kind, [printer_id])
                 outcomes[printer_id] = outcome
@@ -195,16 +281,33 @@ class ActionRunner:
                     on_outcome(outcome)
 
         try:
-            await asyncio.gather(*(one(index, pid) for index, pid in enumerate(printer_ids)))
+            await asyncio.gather(*(one(pid) for pid in printer_ids))
         finally:
             self.release(kind, printer_ids)  # a cancelled run frees what it did not send
         return [outcomes[pid] for pid in printer_ids if pid in outcomes]
 
-    async def _send(self, kind: str, printer_id: int, job_id: int | None) -> Outcome:
+    async def _wait(self, seconds: float, stop: asyncio.Event | None) -> None:
+        """Sleep the stagger, or less if the run is stopped meanwhile."""
+        if stop is None:
+            await self.sleep(seconds)
+            return
+        sleeper = asyncio.ensure_future(self.sleep(seconds))
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, stopper):
+                task.cancel()
+
+    async def _send(self, kind: str, printer_id: int, job_id: int | None, ready: Ready | None = None) -> Outcome:
         spec = ACTIONS[kind]
         name = self.name_of(printer_id)
+        if self.read_only:
+            return Outcome(kind, printer_id, name, Result.SKIPPED, f"{READ_ONLY}.", job_id)
         try:
             if spec.target is Target.PRINTER:
+                if ready is not None and not await ready():
+                    return Outcome(kind, printer_id, name, Result.SKIPPED, STOPPED)
                 await spec.send(self.client, printer_id)
             else:
                 if job_id is None:
@@ -212,15 +315,22 @@ class ActionRunner:
                 if job_id is None:
                     what = "queued job" if spec.target is Target.OLDEST_QUEUED else "running job"
                     return Outcome(kind, printer_id, name, Result.SKIPPED, f"has no {what} to {spec.verb}.")
+                if ready is not None and not await ready():
+                    return Outcome(kind, printer_id, name, Result.SKIPPED, STOPPED, job_id)
                 await spec.send(self.client, job_id)
-        except AuthError as exc:
+        except PrinterOSError as exc:
+            return self._failed(kind, printer_id, name, exc, job_id)
+        return Outcome(kind, printer_id, name, Result.DONE, "", job_id)
+
+    @staticmethod
+    def _failed(kind: str, printer_id: int, name: str, exc: PrinterOSError, job_id: int | None) -> Outcome:
+        """A failed request as an outcome: refused in the cloud's words, not sent, or unknown."""
+        if isinstance(exc, AuthError):
             message = f"not sent: the cloud ended the session ({exc.message})."
             return Outcome(kind, printer_id, name, Result.NOT_SENT, message, job_id)
-        except ApiError as exc:
+        if isinstance(exc, ApiError):
             return Outcome(kind, printer_id, name, Result.REFUSED, exc.message, job_id)
-        except PrinterOSError as exc:
-            return Outcome(kind, printer_id, name, Result.UNKNOWN, exc.message, job_id)
-        return Outcome(kind, printer_id, name, Result.DONE, "", job_id)
+        return Outcome(kind, printer_id, name, Result.UNKNOWN, exc.message, job_id)
 
     async def job_for(self, target: Target, printer_id: int) -> int | None:
         """The job a printer-level key acts on: the running one, or the oldest queued one."""

@@ -7,6 +7,7 @@ look-ups), `actions` (the action table and runner), `store` (what the farm looks
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -20,13 +21,15 @@ from textual.worker import Worker, WorkerState
 
 from api import AuthError, JobStatus, PrinterOSClient, PrinterOSError
 
-from .actions import ACTIONS, ActionRunner, Outcome, Result, keys_from_keymap
+from .actions import ACTIONS, READ_ONLY, ActionRunner, Outcome, Result, Sleep, keys_from_keymap
 from .alerts import AlertSettings
 from .app_events import EventsWiring
+from .bulk import BulkPlan, plan, summary
 from .commands import BindingCommands
 from .eventlog import EventLog
 from .rules import why_not
 from .safe import plain
+from .screens.bulk import BulkScreen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
 from .screens.login import LoginScreen
@@ -67,6 +70,10 @@ class FarmDash(EventsWiring, App[None]):
         username: str = "",
         event_log: EventLog | None = None,
         alerts: AlertSettings | None = None,
+        read_only: bool = False,
+        stagger_seconds: float = 10.0,
+        sleep: Sleep | None = None,
+        files_dir: str | None = None,
     ) -> None:
         super().__init__()
         self.client = client
@@ -76,7 +83,11 @@ class FarmDash(EventsWiring, App[None]):
             refresh_seconds=refresh_seconds,
         )  # fmt: skip
         self.store = self.sync.store
-        self.runner = ActionRunner(client, self.store)
+        # Read-only: every key that would send something says so and sends nothing (wall displays).
+        self.read_only = read_only
+        self.stagger_seconds = stagger_seconds
+        self.files_dir = files_dir  # where the file picker opens
+        self.runner = ActionRunner(client, self.store, read_only=read_only, sleep=sleep or asyncio.sleep)
         self.organization = organization
         self.username = username or (credentials.username if credentials else "")
         # Published with None (anything may have changed) or the set of printer ids that did.
@@ -245,6 +256,8 @@ class FarmDash(EventsWiring, App[None]):
         self, kind: str, printer_id: int | None, job_id: int | None = None, job_status: JobStatus | None = None
     ) -> None:
         """Check that the action applies, confirm if it must, then run it once."""
+        if self.refuse_read_only():
+            return
         printer = self.store.printers.get(printer_id) if printer_id is not None else None
         if printer_id is None or printer is None:
             self.notify("No printer selected.", severity="warning")
@@ -273,16 +286,27 @@ class FarmDash(EventsWiring, App[None]):
         question = spec.confirm.format(target=target)
         self.push_screen(ConfirmScreen(question, confirm_label=spec.verb.capitalize(), names=(name,)), answered)
 
+    def refuse_read_only(self) -> bool:
+        """In read-only mode, say so and send nothing: True if the caller must stop here."""
+        if self.read_only:
+            self.notify(f"{READ_ONLY}.", title="Read-only", severity="warning", timeout=4)
+        return self.read_only
+
     @work(exclusive=False, group="actions", exit_on_error=False)
     async def perform_action(self, kind: str, printer_ids: list[int], job_id: int | None) -> None:
         outcomes = await self.runner.run(kind, printer_ids, job_id=job_id)
         for outcome in outcomes:
             self._audit(outcome)
             self._tell(outcome)
+        await self.after_actions(outcomes)
+
+    async def after_actions(self, outcomes: list[Outcome]) -> None:
+        """After a run: log in again if the session ended, else read the printers that were sent to."""
         if any(outcome.result is Result.NOT_SENT for outcome in outcomes):
-            self.session_lost(outcomes[0].message)
+            self.session_lost(next(o.message for o in outcomes if o.result is Result.NOT_SENT))
             return
-        for printer_id in printer_ids:  # show what the printer is really doing now
+        sent = [o.printer_id for o in outcomes if o.result in (Result.DONE, Result.REFUSED, Result.UNKNOWN)]
+        for printer_id in sent:  # show what the printer is really doing now
             await self.sync.refresh_printer(printer_id)
             self.jobs_changed.publish(printer_id)
         self.printers_changed.publish(None)
@@ -295,8 +319,39 @@ class FarmDash(EventsWiring, App[None]):
         sent = outcome.result in (Result.DONE, Result.UNKNOWN)
         self.events.on_action(
             self.clock(), outcome.printer_id, outcome.printer_name, outcome.kind, words,
-            sent=sent, job_id=outcome.job_id, label=ACTIONS[outcome.kind].label.lower(),
+            sent=sent, job_id=outcome.job_id, label=ACTIONS[outcome.kind].label.lower() if outcome.kind in ACTIONS else outcome.verb,
         )  # fmt: skip
+
+    # --- bulk actions on the marked printers --------------------------------------------------------
+
+    def request_bulk(self, kind: str, printer_ids: list[int]) -> None:
+        """The preview of `kind` on these printers; nothing is sent until the user says yes."""
+        if self.refuse_read_only():
+            return
+        bulk = plan(kind, printer_ids, self.store, keys=self.key_for, stagger_seconds=self.stagger_seconds)
+        self.push_screen(BulkScreen(bulk))
+
+    async def run_bulk(self, bulk: BulkPlan, *, on_outcome, stop) -> list[Outcome]:
+        """Send a previewed bulk action: one outcome per printer, then one summary notice."""
+        claimed, busy = self.runner.claim(bulk.kind, bulk.to_send)
+        for outcome in busy:
+            on_outcome(outcome)
+        outcomes = busy + await self.runner.run(
+            bulk.kind, claimed, stagger_seconds=bulk.stagger_seconds, on_outcome=on_outcome, stop=stop
+        )
+        for outcome in outcomes:
+            self._audit(outcome)
+        refused = any(o.result in (Result.REFUSED, Result.UNKNOWN, Result.NOT_SENT) for o in outcomes)
+        self.notify(
+            summary(bulk.kind, [*outcomes, *(o for o in self._planned_skips(bulk))]),
+            title=f"{ACTIONS[bulk.kind].label}: {len(bulk.lines)} printers",
+            severity="warning" if refused else "information", timeout=8,
+        )  # fmt: skip
+        await self.after_actions(outcomes)
+        return outcomes
+
+    def _planned_skips(self, bulk: BulkPlan) -> list[Outcome]:
+        return [Outcome(bulk.kind, line.printer_id, line.name, Result.SKIPPED, line.text) for line in bulk.skipped]
 
     def _tell(self, outcome: Outcome) -> None:
         spec = ACTIONS[outcome.kind]
@@ -317,6 +372,8 @@ class FarmDash(EventsWiring, App[None]):
 
     def request_reprint(self, printer_id: int, job_id: int) -> None:
         """Queue the file of an earlier job on this printer again (the API lists no files, jobs name them)."""
+        if self.refuse_read_only():
+            return
         claimed, _ = self.runner.claim("reprint", [job_id])
         if not claimed:
             self.notify("Already queueing that file; waiting for the cloud.", timeout=2)

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-alerts", action="store_true", help="no bell, notifications or outbound alerts (wall display)"
     )
+    parser.add_argument(
+        "--read-only", action="store_true", help="send nothing: every action key says so (wall display)"
+    )
     sub = parser.add_subparsers(dest="command")
     sim = sub.add_parser(
         "sim", help="serve the simulated cloud until Ctrl+C", description="Serve the simulated 3DPrinterOS cloud."

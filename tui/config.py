@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     allow_insecure_http: bool = False
     # binding id -> keys, e.g. {pause = "P", cancel = "ctrl+x"}; ids are listed in the README
     keymap: dict[str, str] = Field(default_factory=dict)
+    # Send nothing: every action, bulk action, upload and print says so (wall displays, trying farmdash safely).
+    read_only: bool = False
+    # Seconds between the starts of a bulk start (heaters starting together can trip a breaker).
+    stagger_seconds: float = Field(default=10.0, ge=0, le=3600, allow_inf_nan=False)
+    # Where the file picker (o) opens; the home directory when unset.
+    files_dir: str | None = None
     # which events alert and how: bell, desktop notification, Apprise URLs (see tui/alerts.py)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
 

@@ -51,6 +51,7 @@ class Start:
     notices: list[str] = field(default_factory=list)
     state_ok: bool = True
     ascii_reason: str | None = None  # why the screen is drawn in ASCII (LANG=C, TERM=vt100, ...)
+    read_only: bool = False
 
 
 def launch(args: argparse.Namespace) -> int:
@@ -90,7 +91,7 @@ def check_start(args: argparse.Namespace) -> Start:
         raise StartError(*problems)
     if getattr(args, "no_alerts", False):
         settings.alerts.enabled = False
-    return Start(settings, refresh)
+    return Start(settings, refresh, read_only=bool(getattr(args, "read_only", False)))
 
 
 def choose_endpoint(args: argparse.Namespace, settings: Settings) -> str:
@@ -164,6 +165,7 @@ def cloud_app(endpoint: str, start: Start) -> FarmDash:
         username=username,
         event_log=open_event_log(start),
         alerts=settings.alerts,
+        **action_settings(start),
     )
 
 
@@ -195,10 +197,21 @@ def _run_demo(args: argparse.Namespace, start: Start) -> int:
             organization=f"{farm.org_name} (demo)",
             clock=clock.now,
             alerts=start.settings.alerts,  # the demo's events stay in memory: not mixed with a real farm's
+            **action_settings(start),
         )
         return run_app(app, start)
     finally:
         server.stop()
+
+
+def action_settings(start: Start) -> dict:
+    """What the flags and settings say about sending: read-only, the stagger of bulk starts, the file folder."""
+    settings = start.settings
+    return {
+        "read_only": bool(start.read_only or settings.read_only),
+        "stagger_seconds": settings.stagger_seconds,
+        "files_dir": settings.files_dir,
+    }
 
 
 def prepare_app(app: FarmDash, start: Start) -> None:

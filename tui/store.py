@@ -27,6 +27,10 @@ class CurrentJob:
     printing_duration: int | None = None
 
 
+MARK_GLYPH = "✓"  # cards and rows of marked printers; the header counts them
+MARK_STYLE = "bold magenta"
+
+
 @dataclass(frozen=True, slots=True)
 class PrinterView:
     id: int
@@ -41,6 +45,7 @@ class PrinterView:
     eta: datetime | None
     workgroups: tuple[int, ...]
     alert: bool = False  # an alert on this printer waits to be acknowledged
+    marked: bool = False  # picked for a bulk action (space, *): part of the view, so the card repaints
 
     @property
     def needs_person(self) -> bool:
@@ -81,6 +86,8 @@ class FarmStore:
     _counts: dict[PrinterState, int] | None = field(default=None, repr=False)
     # Printers with an unacknowledged alert: marked on their cards and rows.
     alerted: set[int] = field(default_factory=set)
+    # Printers picked for a bulk action: kept across polls, sorts and filters; gone with the printer.
+    marked: set[int] = field(default_factory=set)
 
     def _invalidate(self, printer_id: int) -> None:
         self._counts = None
@@ -122,6 +129,7 @@ class FarmStore:
         for gone in set(self.printers) - set(fresh):
             self._drop_job(gone)
             self._invalidate(gone)
+            self.marked.discard(gone)
         self.printers = fresh
         self.mark_live(now)
         return lookups
@@ -145,6 +153,30 @@ class FarmStore:
         if self.stale_since is None:
             self.stale_since = self.last_update or now
         self.problem = problem
+
+    def toggle_mark(self, printer_id: int) -> bool:
+        """Mark or unmark one printer; True if it is marked now."""
+        if printer_id not in self.printers:
+            return False
+        self.marked ^= {printer_id}
+        self._views.pop(printer_id, None)
+        return printer_id in self.marked
+
+    def set_marks(self, printer_ids: Iterable[int], marked: bool) -> set[int]:
+        """Mark (or unmark) these printers; the ids whose mark changed."""
+        wanted = {pid for pid in printer_ids if pid in self.printers}
+        changed = wanted - self.marked if marked else wanted & self.marked
+        if marked:
+            self.marked |= changed
+        else:
+            self.marked -= changed
+        for pid in changed:
+            self._views.pop(pid, None)
+        return changed
+
+    def marked_ids(self) -> list[int]:
+        """The marked printers, by name (the order a preview lists them in)."""
+        return sorted(self.marked, key=lambda pid: (self.printers[pid].name.casefold(), pid))
 
     def view_of(self, printer_id: int, now: datetime) -> PrinterView | None:
         """The printer's view, built once until the printer or its job changes."""
@@ -181,6 +213,7 @@ class FarmStore:
             eta=eta,
             workgroups=tuple(printer.workgroups or ()),
             alert=printer.id in self.alerted,
+            marked=printer.id in self.marked,
         )
 
     def views(

@@ -175,3 +175,15 @@ def test_event_log_80x24(snap_compare, snap_app, demo_farm):
 
 def test_event_log_160x48(snap_compare, snap_app, demo_farm):
     assert snap_compare(snap_app, terminal_size=(160, 48), run_before=_open_event_log(demo_farm))
+
+
+def test_bulk_preview_80x24(snap_compare, snap_app, demo_farm):
+    async def run_before(pilot):
+        await settle(pilot)
+        for printer in sorted(demo_farm.printers.values(), key=lambda p: p.name)[:6]:
+            pilot.app.screen.active_list.select_printer(printer.id)
+            await pilot.press("space")
+        await pilot.press("t")
+        await pilot.pause()
+
+    assert snap_compare(snap_app, terminal_size=(80, 24), run_before=run_before)

@@ -37,6 +37,8 @@ class PrinterGridScreen(FarmScreen[None]):
             key_display="!",
             show=False,
         ),
+        Binding("space", "toggle_mark", "Mark", id="mark", show=False),
+        Binding("asterisk", "mark_shown", "Mark all shown", id="mark-all", key_display="*", show=False),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
     ]
 
@@ -92,6 +94,8 @@ class PrinterGridScreen(FarmScreen[None]):
             else:
                 self.active_list.set_empty_text("Waiting for the cloud…")
         notes = [f"sort: {self.sort_key}"] if self.sort_key != "name" else []
+        if store.marked:
+            notes.insert(0, f"{len(store.marked)} marked")
         if self.workgroup is not None:
             notes.insert(0, f"workgroup: {app.workgroups.get(self.workgroup, self.workgroup)}")
         if self.filter_text:
@@ -107,6 +111,7 @@ class PrinterGridScreen(FarmScreen[None]):
             problem=store.problem,
             refresh_seconds=app.refresh_seconds,
             view_note=" · ".join(notes),
+            read_only=app.read_only,
         )
 
     # --- view ---------------------------------------------------------------------------------------
@@ -213,5 +218,27 @@ class PrinterGridScreen(FarmScreen[None]):
         self.active_list.select_printer(order[index % len(order)])
 
     def action_act(self, kind: str) -> None:
+        """With printers marked, the action goes to all of them (through a preview); else the selected one."""
+        marked = self.app.store.marked_ids()
+        if marked:
+            self.app.request_bulk(kind, marked)
+            return
         selected = self.active_list.selected
         self.app.request_action(kind, selected.id if selected else None)
+
+    # --- marks ------------------------------------------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        selected = self.active_list.selected
+        if selected is None:
+            return
+        self.app.store.toggle_mark(selected.id)
+        self.refresh_views()
+
+    def action_mark_shown(self) -> None:
+        """Mark every printer shown (after filter and workgroup); if all are marked already, unmark them."""
+        shown = [view.id for view in self.active_list.items]
+        store = self.app.store
+        if not store.set_marks(shown, True):
+            store.set_marks(shown, False)
+        self.refresh_views()

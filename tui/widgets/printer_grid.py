@@ -11,7 +11,7 @@ from api import PrinterState
 
 from ..formatting import bed_text, finish_label, nozzle_text, progress_bar
 from ..states import look, state_word
-from ..store import PrinterView
+from ..store import MARK_GLYPH, MARK_STYLE, PrinterView
 from .printer_list import PrinterList
 
 CARD_MIN_WIDTH = 26
@@ -67,12 +67,14 @@ class PrinterGrid(PrinterList):
             return line
 
         title = Text(tl + h, style=border)
+        if view.marked:  # a glyph as well as a colour: the mark reads on a monochrome terminal
+            title.append(f" {MARK_GLYPH}", style=MARK_STYLE)
         name = Text(f" {view.name} ", style=Style(bold=True, reverse=selected and self.has_focus))
         if view.alert:  # an alert not yet acknowledged (L opens the log)
             name = Text.assemble((" ⚑", Style(color="red", bold=True)), name)
-        name.truncate(max(1, width - 5), overflow="ellipsis")
+        name.truncate(max(1, width - 5 - (2 if view.marked else 0)), overflow="ellipsis")
         title.append_text(name)
-        title.append(h * max(0, width - 3 - name.cell_len) + tr, style=border)
+        title.append(h * max(0, width - 1 - title.cell_len) + tr, style=border)
 
         kind = Text(view.type or "—", style="dim")
 

@@ -12,7 +12,7 @@ from textual.strip import Strip
 
 from ..formatting import bed_text, finish_label, progress_bar, temp
 from ..states import look, state_word
-from ..store import PrinterView
+from ..store import MARK_GLYPH, MARK_STYLE, PrinterView
 from .printer_list import PrinterList
 
 # (sort key, title, width); the file column takes what is left
@@ -78,6 +78,8 @@ class PrinterTable(PrinterList):
         name = Text("›" if selected else " ", style="bold")
         if view.alert:  # an alert not yet acknowledged
             name.append("⚑", style=Style(color="red", bold=True))
+        if view.marked:  # a glyph as well as a colour: the mark reads on a monochrome terminal
+            name.append(f"{MARK_GLYPH} ", style=MARK_STYLE)
         name.append(view.name, style="bold")
         cells: list[Text] = [
             name,

@@ -62,6 +62,7 @@ class StatusHeader(Static):
         problem: str | None,
         refresh_seconds: float,
         view_note: str = "",
+        read_only: bool = False,
     ) -> None:
         width = max(20, self.size.width - 2 if self.size.width else 100)
         top = Text()
@@ -71,6 +72,8 @@ class StatusHeader(Static):
             top.append(user, style="dim")
         health = health_text(last_update, stale_since, problem)
         health.append(f" ⟳{refresh_seconds:g}s", style="dim")
+        if read_only:  # words, not a colour: a wall display must say it sends nothing
+            health = Text(" READ-ONLY ", style=Style(color="yellow", reverse=True, bold=True)) + Text(" ") + health
         top.truncate(max(1, width - health.cell_len - 1), overflow="ellipsis")
         top.append(" " * max(1, width - top.cell_len - health.cell_len))
         top.append_text(health)
