@@ -16,10 +16,7 @@ from tui.screens.bulk import BulkScreen
 from tui.widgets.printer_grid import PrinterGrid
 from tui.widgets.printer_table import PrinterTable
 
-from .conftest import build_app, settle
-from .test_app import act, actions, header_text, select
-
-SIZE = (100, 30)
+from .helpers import SIZE, act, actions, build_app, header_text, select, settle
 
 
 def named(farm, name):
