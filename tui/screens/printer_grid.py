@@ -15,6 +15,7 @@ from ..widgets.printer_table import PrinterTable
 from ..widgets.status_header import StatusHeader
 from .base import FarmScreen, action_bindings
 from .job_queue import JobQueueScreen
+from .reports import ReportsScreen
 from .workgroup_picker import WorkgroupPicker
 
 
@@ -39,6 +40,7 @@ class PrinterGridScreen(FarmScreen[None]):
         ),
         Binding("space", "toggle_mark", "Mark", id="mark", show=False),
         Binding("asterisk", "mark_shown", "Mark all shown", id="mark-all", key_display="*", show=False),
+        Binding("R", "open_reports", "Reports", id="reports", show=False),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
     ]
 
@@ -242,3 +244,6 @@ class PrinterGridScreen(FarmScreen[None]):
         if not store.set_marks(shown, True):
             store.set_marks(shown, False)
         self.refresh_views()
+
+    def action_open_reports(self) -> None:
+        self.app.push_screen(ReportsScreen())
