@@ -87,6 +87,15 @@ async def stale(pilot, farm, server) -> None:
     server.faults.clear()
 
 
+async def reports(pilot, farm, server) -> None:
+    await pilot.press("R")
+    await settle(pilot)
+    for box in pilot.app.screen.query("Input"):
+        box.cursor_blink = False
+    pilot.app.screen.query_one("#report-kind").value = "custom"
+    await settle(pilot)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     with SimServer(generate_farm(1, clock=SimClock.frozen_at())) as server:
@@ -97,6 +106,7 @@ async def main() -> None:
         await shoot(server, "job-detail", (100, 36), detail)
         await shoot(server, "confirm-tray-clear", (100, 30), confirm)
         await shoot(server, "stale-connection", (100, 30), stale)
+        await shoot(server, "reports", (120, 36), reports)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ import sys
 
 from api import LIVE_ENDPOINT, TEST_ENDPOINT, __version__
 
+from .subcommands import SUBCOMMANDS, add_subcommands, run_subcommand
+
 DESCRIPTION = """\
 farmdash: a live terminal dashboard for 3D-print farms on the 3DPrinterOS cloud.
 
@@ -17,6 +19,7 @@ farmdash: a live terminal dashboard for 3D-print farms on the 3DPrinterOS cloud.
   farmdash                     the live cloud; credentials from FARMDASH_USERNAME and
                                FARMDASH_PASSWORD, a saved session, or the login screen
   farmdash sim --port 8800     serve the simulated cloud for other tools
+  farmdash serve               the dashboard in a web browser (http://127.0.0.1:8000)
 """
 
 EPILOG = """\
@@ -79,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["unauthorized", "too_many_sessions"],
         help="fault: logins succeed, then every call is refused (a login storm test)",
     )
+    add_subcommands(sub)
     return parser
 
 
@@ -183,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "sim":
         return run_sim(args)
+    if args.command in SUBCOMMANDS:
+        return run_subcommand(args)
     # Fewer frames a second: over a slow SSH link every frame re-sends its dirty regions.
     os.environ.setdefault("TEXTUAL_FPS", "20")
     from .launch import launch
