@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api import ApiError, AuthError, PrinterOSClient, PrinterOSError
+from api import ApiError, AuthError, JobStatus, PrinterOSClient, PrinterOSError
 from api.models import clean_text
 
 MAX_RANGE_DAYS = 365
@@ -160,8 +160,21 @@ def column_roles(header: Sequence[str]) -> dict[str, int]:
     return roles
 
 
+_OUTCOME_OF_STATUS = {
+    JobStatus.FINISHED: Outcome.DONE,
+    JobStatus.FAILED: Outcome.FAILED,
+    JobStatus.ABORTED: Outcome.CANCELLED,
+}
+
+
 def outcome_of(status: object) -> Outcome:
-    """`Finished`, `DONE`, `Failed`, `Aborted`, `CANCELLED_WEB`, ... as one of three outcomes."""
+    """`Finished`, `DONE`, `Failed`, `Aborted`, `CANCELLED_WEB`, ... as one of three outcomes.
+
+    The client's reading of status words first; then a loose reading of words it does not know.
+    """
+    known = _OUTCOME_OF_STATUS.get(JobStatus.from_word(status)) if status not in (None, "") else None
+    if known is not None:
+        return known
     word = str(status or "").strip().lower()
     if "cancel" in word or "abort" in word:
         return Outcome.CANCELLED

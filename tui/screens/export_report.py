@@ -7,13 +7,13 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from .base import FarmModal
 from .bound_keys import key_for
 
 
-class ExportReportScreen(ModalScreen[Path | None]):
+class ExportReportScreen(FarmModal[Path | None]):
     """Dismisses with the path to write, or None when the user backs out."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export-cancel")]

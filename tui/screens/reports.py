@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
 
 from api import AuthError, PrinterOSError
@@ -31,6 +30,7 @@ from ..reports import (
 )
 from ..safe import plain, text
 from ..widgets.report_chart import ReportChart
+from .base import FarmScreen
 from .export_report import ExportReportScreen
 
 CUSTOM_RANGE = "custom"
@@ -39,7 +39,7 @@ TOP = 12  # bars in a "per printer / per type / per workgroup" chart; the table 
 MAX_ROWS_SHOWN = 2000
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(FarmScreen[None]):
     TITLE = "Reports"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
@@ -188,8 +188,7 @@ class ReportsScreen(Screen[None]):
             return
         except AuthError as exc:
             self.failed(f"The cloud ended the session: {exc.message}")
-            self.app.session_lost(exc.message)
-            return
+            raise  # the App's one session-lost path
         except PrinterOSError as exc:
             self.failed(f"Could not read the report from the cloud: {exc.message}")
             return
