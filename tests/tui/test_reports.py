@@ -3,6 +3,7 @@ against the simulated cloud's report data (frozen clock: today is 2026-03-02).""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 
@@ -262,18 +263,26 @@ async def test_member_sees_which_reports_need_an_admin(sim_server, lab):
         assert app.client.has_session  # a refusal is not a lost session
 
 
-async def test_report_keys_stay_live_while_loading(app, sim_server):
+async def test_report_keys_stay_live_while_loading(app, sim_server, monkeypatch):
+    # The report call is held until the test lets it go (then it goes over HTTP as usual).
+    gate = asyncio.Event()
+    real = app.client.get_finished_jobs_report
+
+    async def held(**kwargs):
+        await gate.wait()
+        return await real(**kwargs)
+
+    monkeypatch.setattr(app.client, "get_finished_jobs_report", held)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        sim_server.faults.update({"latency_ms": 400})
         await pilot.press("R")
         await pilot.pause()
-        assert app.screen.query_one("#report-tabs").loading
+        assert app.screen.query_one("#report-tabs").loading, summary_text(app)
         assert "Loading finished jobs" in summary_text(app)
         await pilot.press("escape")  # not blocked by the load
         await pilot.pause()
         assert not isinstance(app.screen, ReportsScreen)
-        sim_server.faults.clear()
+        gate.set()
         await settle(pilot)
 
 

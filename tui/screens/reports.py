@@ -54,6 +54,7 @@ class ReportsScreen(FarmScreen[None]):
         self.report: Report | None = None
         self.shown: Report | None = None
         self.workgroup_names: dict[int, str] = {}
+        self.requested: tuple[ReportKind, DateRange, tuple[int, str] | None] | None = None
 
     def compose(self) -> ComposeResult:
         today = self.today()
@@ -134,13 +135,13 @@ class ReportsScreen(FarmScreen[None]):
         span = QUICK_RANGES[str(event.value)][1](self.today())
         self.query_one("#report-from", Input).value = span.start.isoformat()
         self.query_one("#report-to", Input).value = span.end.isoformat()
-        self.load_report()
+        self.load_report(again=False)
 
     @on(Select.Changed, "#report-kind")
     @on(Select.Changed, "#report-workgroup")
     def _choice_changed(self) -> None:
         if self.is_mounted:
-            self.load_report()
+            self.load_report(again=False)
 
     @on(Input.Submitted, "#report-from")
     @on(Input.Submitted, "#report-to")
@@ -168,12 +169,16 @@ class ReportsScreen(FarmScreen[None]):
             workgroup = (wg_value, self.workgroup_names.get(wg_value, str(wg_value)))
         return kind, span, workgroup
 
-    def load_report(self) -> None:
+    def load_report(self, *, again: bool = True) -> None:
+        """Fetch what the controls ask for; `again=False` skips it when that is already shown or on its way."""
         try:
             kind, span, workgroup = self.wanted()
         except ReportError as exc:
             self.say(exc.message, problem=True)
             return
+        if not again and self.requested == (kind, span, workgroup):
+            return  # a control was set to the value it had (the workgroup list filling in, say)
+        self.requested = (kind, span, workgroup)
         where = f" for {workgroup[1]}" if workgroup else ""
         self.say(f"Loading {kind.label.lower()} {span.label}{where}…")
         self.query_one("#report-tabs").loading = True
