@@ -305,7 +305,7 @@ class CloudConnection:
     def _body(self, call: str, response: httpx.Response) -> dict[str, Any]:
         status = response.status_code
         try:
-            body = from_json(response.content)
+            body = from_json(response.content, cache_strings="keys")
         except ValueError:
             content_type = response.headers.get("content-type", "")
             html = "html" in content_type or response.content.lstrip()[:1] == b"<"
