@@ -55,16 +55,19 @@ def unreadable_reason(exc: ValidationError) -> str:
 
 
 class RecordReader:
-    """Validates list items one at a time; keeps the last poll of the calls it is asked to cache."""
+    """Validates list items one at a time; keeps the last poll of the calls it is asked to keep."""
 
     def __init__(self, context: dict[str, Any]) -> None:
         self.context = context
-        self._last: dict[str, dict[Hashable, tuple[Any, BaseModel | None]]] = {}
+        # per call: id -> last raw record, id -> its model (None: it could not be read)
+        self._raws: dict[str, dict[Hashable, Any]] = {}
+        self._models: dict[str, dict[Hashable, BaseModel | None]] = {}
         self._reported: set[tuple[str, Hashable]] = set()
 
     def forget(self) -> None:
         """Drop the kept records (a new session may see other printers)."""
-        self._last.clear()
+        self._raws.clear()
+        self._models.clear()
 
     async def read(
         self, call: str, model: type[BaseModel], payload: Any, *, keep: bool = False, whole: bool = True
@@ -75,21 +78,23 @@ class RecordReader:
         `whole`: the answer is the whole list, so records not in it are forgotten.
         """
         items = as_items(payload)
-        last = self._last.get(call, {}) if keep else {}
-        kept: dict[Hashable, tuple[Any, BaseModel | None]] = {}
+        last_raws = self._raws.get(call, {}) if keep else {}
+        last_models = self._models.get(call, {})
+        raws: dict[Hashable, Any] = {}
+        models: dict[Hashable, BaseModel | None] = {}
         records: list[Any] = []
         unreadable = 0
         clock = time.perf_counter
         deadline = clock() + SLICE_SECONDS
         for index, raw in enumerate(items):
             key = record_key(raw)
-            previous = last.get(key) if key is not None else None
-            if previous is not None and previous[0] == raw:
-                record = previous[1]
+            if key is not None and last_raws.get(key) == raw:
+                record = last_models[key]
             else:
                 record = self._validate(call, model, raw, key, index)
             if keep and key is not None:
-                kept[key] = (raw, record)
+                raws[key] = raw
+                models[key] = record
             if record is None:
                 unreadable += 1
             else:
@@ -98,7 +103,9 @@ class RecordReader:
                 await asyncio.sleep(0)
                 deadline = clock() + SLICE_SECONDS
         if keep:
-            self._last[call] = kept if whole else {**last, **kept}
+            if not whole:
+                raws, models = {**last_raws, **raws}, {**last_models, **models}
+            self._raws[call], self._models[call] = raws, models
         return records, unreadable
 
     def _validate(self, call: str, model: type[BaseModel], raw: Any, key: Hashable | None, index: int) -> Any:

@@ -129,23 +129,28 @@ def main() -> None:
     print("CPU ms of the loop's thread; 'hold' is the longest stretch the loop was held during one poll;")
     print("'full GCs': how many generation-2 collections ran during the polls, and the longest (ms)")
     print(
-        f"{'printers':>8} {'body KB':>8} {'changed':>8} {'first':>7} {'1st hold':>8}"
+        f"{'printers':>10} {'body KB':>7} {'changed':>8} {'first':>7} {'1st hold':>8}"
         f" {'poll p50':>9} {'poll max':>9} {'hold p50':>9} {'hold max':>9} {'full GCs':>9}"
     )
-    for size in (int(s) for s in args.sizes.split(",")):
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
         proc, base = start_sim(size)
         try:
             bodies = record_bodies(base, args.polls)
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-        result = asyncio.run(replay(bodies, freeze=args.gc_freeze))
-        print(
-            f"{size:>8} {len(bodies[-1]) / 1024:>8.0f} {changed_per_poll(bodies):>8.0f} {result['first_ms']:>7.1f}"
-            f" {result['first_hold_ms']:>8.1f} {result['p50_ms']:>9.1f} {result['max_ms']:>9.1f}"
-            f" {result['hold_p50_ms']:>9.1f} {result['hold_max_ms']:>9.1f}"
-            f" {result['gc_count']:>3} {result['gc_max_ms']:>5.1f}"
-        )
+        rows = [(str(size), bodies)]
+        if size == sizes[-1]:
+            rows.append((f"{size} same", [bodies[0]] * len(bodies)))  # a farm where nothing changed
+        for label, replayed in rows:
+            result = asyncio.run(replay(replayed, freeze=args.gc_freeze))
+            print(
+                f"{label:>10} {len(replayed[-1]) / 1024:>7.0f} {changed_per_poll(replayed):>8.0f}"
+                f" {result['first_ms']:>7.1f} {result['first_hold_ms']:>8.1f} {result['p50_ms']:>9.1f}"
+                f" {result['max_ms']:>9.1f} {result['hold_p50_ms']:>9.1f} {result['hold_max_ms']:>9.1f}"
+                f" {result['gc_count']:>3} {result['gc_max_ms']:>5.1f}"
+            )
 
 
 if __name__ == "__main__":
