@@ -30,6 +30,9 @@ from .records import (
     Workgroup,
 )
 
+# What public callers see when the cloud refuses them a printer or a print (realistic mode).
+NO_ACCESS = "No access"
+
 
 class SimError(Exception):
     """A refusal: becomes `{"result": false, "message": ...}` with `status`."""
@@ -345,7 +348,7 @@ class Farm:
         printer = self.printers.get(printer_id)
         if printer is not None and self.printer_rights(user, printer) is None and self.settings.realistic:
             # What public callers see for a printer (or its jobs) reserved to other workgroups.
-            raise SimError("No access", 200)
+            raise SimError(NO_ACCESS, 200)
         if printer is None or self.printer_rights(user, printer) is None:
             raise SimError(f"Printer {printer_id} not found or not accessible", 404)
         return printer
@@ -371,7 +374,7 @@ class Farm:
     def _require_print_rights(self, user: User, printer: Printer, what: str) -> None:
         if self.printer_rights(user, printer) != 2:
             if self.settings.realistic:
-                raise SimError("No access", 403)
+                raise SimError(NO_ACCESS, 403)
             raise SimError(f"Permission denied: you can only queue jobs on this printer, not {what}", 403)
 
     # --- actions the API exposes ------------------------------------------------------------------

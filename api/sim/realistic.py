@@ -3,8 +3,8 @@
 With `FarmSettings.realistic` the simulated cloud stops agreeing with its own client: ids come
 as strings, some printers have no name or type and some jobs no email or file name (null), seconds
 and sizes are fractional, and now and then one printer record cannot be read. Every choice here is
-deterministic from the farm's seed (its own generators, so the farm's life is never disturbed),
-so a seeded farm answers the same way on every run.
+a hash of the farm's seed and the record's id (never the farm's own generator, so the farm's life
+is the same in both modes), so a seeded farm answers the same way on every run.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Any
 from .farm import Farm
 from .records import Job, Printer
 
-NO_ACCESS = "No access"
 UNREADABLE_PERCENT = "99.9%"
 
 
