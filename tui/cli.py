@@ -10,6 +10,7 @@ import sys
 
 from api import LIVE_ENDPOINT, TEST_ENDPOINT, __version__
 
+from . import print_cmd
 from .subcommands import SUBCOMMANDS, add_subcommands, run_subcommand
 
 DESCRIPTION = """\
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--read-only", action="store_true", help="send nothing: every action key says so (wall display)"
     )
     sub = parser.add_subparsers(dest="command")
+    print_cmd.add_parser(sub)
     sim = sub.add_parser(
         "sim", help="serve the simulated cloud until Ctrl+C", description="Serve the simulated 3DPrinterOS cloud."
     )
@@ -185,6 +187,8 @@ def run_sim(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "print":
+        return print_cmd.run(args)
     if args.command == "sim":
         return run_sim(args)
     if args.command in SUBCOMMANDS:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
 import logging
 import os
 import signal
@@ -27,7 +26,7 @@ from .config import Settings, env_password, refresh_problem, setting_source, set
 from .endpoint import endpoint_problem, insecure_notice
 from .eventlog import EventLog
 from .keymap import keymap_problems
-from .session import Credentials, SessionStore, prepare_state_dir
+from .session import Credentials, SessionStore, prepare_state_dir, session_file
 from .terminal import NEEDS_TERMINAL, detect_ascii_reason, driven_elsewhere, is_terminal
 
 # Signals that mean "the user or the system wants farmdash gone": leave the terminal as it was found.
@@ -133,9 +132,8 @@ def _log_to_file(directory: Path | None) -> None:
 
 
 def session_path(endpoint: str, username: str) -> Path:
-    """One session file per cloud and user, named by a hash: the file name says nothing of either."""
-    key = hashlib.sha256(f"{endpoint}\n{username}".encode()).hexdigest()[:16]
-    return state_dir() / f"session-{key}"
+    """One session file per cloud and user (`farmdash print` finds the same file)."""
+    return session_file(state_dir(), endpoint, username)
 
 
 def cloud_app(endpoint: str, start: Start) -> FarmDash:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import logging
 import os
 import secrets
@@ -56,6 +57,12 @@ class LoginOutcome(Enum):
 class LoginAttempt:
     outcome: LoginOutcome
     reason: str = ""  # for REFUSED and UNREACHABLE: what to tell the user, one line, cloud text made safe
+
+
+def session_file(directory: Path, endpoint: str, username: str) -> Path:
+    """One session file per cloud and user, named by a hash: the file name says nothing of either."""
+    key = hashlib.sha256(f"{endpoint}\n{username}".encode()).hexdigest()[:16]
+    return directory / f"session-{key}"
 
 
 async def log_in(client: PrinterOSClient, credentials: Credentials | None) -> LoginAttempt:
