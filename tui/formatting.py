@@ -115,3 +115,36 @@ def eta_from(percent: float, printing_duration: int | None, now: datetime) -> da
         return None
     left = printing_duration * (100 - max(0.0, percent)) / 100
     return now + timedelta(seconds=left)
+
+
+def age_label(since: datetime, now: datetime, *, seen: bool = True, clock: bool = False) -> str:
+    """How long a printer has been in its state, to the minute: `47 min`, `2 h 05`, `21 h`, `3 d`;
+    `since 09:12` when `clock` (offline); `≥` first when farmdash did not see the state begin.
+    Empty for the first minute of a state that began before farmdash watched (nothing to say yet)."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if not seen and minutes == 0:
+        return ""
+    if clock and seen:
+        return f"since {finish_label(since, now)}"
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        text = f"{minutes} min"
+    elif hours < 10:
+        text = f"{hours} h {rest:02d}"
+    elif hours < 48:
+        text = f"{hours} h"
+    else:
+        text = f"{hours // 24} d"
+    return text if seen else f"≥{text}"
+
+
+def compact_age(label: str) -> str:
+    """The same for a narrow cell: `47m`, `2h05`, `21h`, `≥3d`, `09:12`."""
+    return label.replace("since ", "").replace(" min", "m").replace(" h ", "h").replace(" h", "h").replace(" d", "d")
+
+
+# Secondary text: a grey that keeps 4.5:1 on the dark background and on the header's panel
+# (Rich's `dim` is blended by Textual to about 1.5:1), and is plain text with NO_COLOR.
+MUTED = "grey62"
+# Trouble (stale, cannot reach): light enough for 4.5:1 where the ANSI red is 3.3:1.
+ALERT = "light_coral"

@@ -8,13 +8,13 @@ widgets know what to repaint.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from operator import itemgetter
 
 from api import Printer, PrinterState
 
-from .formatting import eta_from
+from .formatting import age_label, eta_from
 from .states import BUSY_STATES, STATES, count_word
 
 
@@ -25,6 +25,25 @@ class CurrentJob:
     job_id: int | None
     filename: str = ""
     printing_duration: int | None = None
+    owner: str = ""  # the email of whoever queued the running job
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSeen:
+    """What one look-up of a printer's jobs told: queued jobs waiting, and why its last job ended."""
+
+    queued: int
+    checked: datetime
+    reason: str = ""  # "job 41 failed: nozzle clogged", for a printer in error or with its bed not clear
+
+
+@dataclass(frozen=True, slots=True)
+class StateSeen:
+    """Since when a printer has been in its state: exact when farmdash saw it change, else a lower bound."""
+
+    state: PrinterState
+    since: datetime
+    seen_change: bool
 
 
 MARK_GLYPH = "✓"  # cards and rows of marked printers; the header counts them
@@ -46,6 +65,15 @@ class PrinterView:
     workgroups: tuple[int, ...]
     alert: bool = False  # an alert on this printer waits to be acknowledged
     marked: bool = False  # picked for a bulk action (space, *): part of the view, so the card repaints
+    # Since when the printer is in this state (to the minute) and whether farmdash saw it begin
+    # (False: it began before farmdash was watching, and `in_state` says "≥").
+    state_since: datetime | None = None
+    state_since_seen: bool = False
+    in_state: str = ""  # "47 min", "≥2 h 05", "since 09:12": changes at most once a minute
+    queued: int | None = None  # queued jobs waiting for the printer; None until looked up
+    owner: str = ""  # who queued the running job
+    reason: str = ""  # why the last job ended, in the cloud's words (error and bed-not-clear printers)
+    in_flight: str = ""  # an action sent and not yet confirmed by a read: "clearing…"
 
     @property
     def needs_person(self) -> bool:
@@ -63,7 +91,14 @@ class PrinterView:
 
 SORTS: dict[str, Callable[[PrinterView], object]] = {
     "name": lambda v: (v.name.casefold(), v.id),
-    "state": lambda v: (STATES[v.state].rank, v.name.casefold(), v.id),
+    # What needs a person first, the one waiting longest on top; then the rest by state.
+    "state": lambda v: (
+        (0, v.state_since.timestamp() if v.state_since else 0.0, STATES[v.state].rank)
+        if v.needs_person
+        else (1, 0.0, STATES[v.state].rank),
+        v.name.casefold(),
+        v.id,
+    ),
     "progress": lambda v: (-v.percent if v.is_active else 1, v.name.casefold(), v.id),
     "finish": lambda v: (v.eta is None, v.eta.timestamp() if v.eta else 0.0, v.name.casefold(), v.id),
     "type": lambda v: (v.type.casefold(), v.name.casefold(), v.id),
@@ -75,6 +110,9 @@ SORT_ORDER = list(SORTS)
 class FarmStore:
     printers: dict[int, Printer] = field(default_factory=dict)
     current_jobs: dict[int, CurrentJob] = field(default_factory=dict)
+    queues: dict[int, QueueSeen] = field(default_factory=dict)
+    states_seen: dict[int, StateSeen] = field(default_factory=dict)
+    in_flight: dict[int, str] = field(default_factory=dict)
     last_update: datetime | None = None
     stale_since: datetime | None = None
     problem: str | None = None
@@ -111,14 +149,41 @@ class FarmStore:
         self.current_jobs[printer_id] = job
         self._invalidate(printer_id)
 
+    def set_queue(self, printer_id: int, seen: QueueSeen) -> None:
+        before = self.queues.get(printer_id)
+        self.queues[printer_id] = seen
+        if before is None or (before.queued, before.reason) != (seen.queued, seen.reason):
+            self._invalidate(printer_id)
+
+    def set_in_flight(self, printer_id: int, doing: str | None) -> None:
+        """Mark a printer's card with an action sent and not yet confirmed ("clearing…"), or unmark it."""
+        if doing:
+            self.in_flight[printer_id] = doing
+        elif self.in_flight.pop(printer_id, None) is None:
+            return
+        self._invalidate(printer_id)
+
+    def _note_state(self, printer: Printer, now: datetime, first_poll: bool) -> bool:
+        """Keep since-when of the printer's state; True if it changed since the last poll."""
+        seen = self.states_seen.get(printer.id)
+        kind = printer.state_kind
+        if seen is not None and seen.state is kind:
+            return False
+        # A printer seen for the first time began its state before farmdash watched: "≥".
+        self.states_seen[printer.id] = StateSeen(kind, now, seen_change=seen is not None and not first_poll)
+        return True
+
     def replace_printers(self, printers: Iterable[Printer], now: datetime) -> set[int]:
         """Take a full poll; returns the ids whose current job must be looked up again."""
         fresh = {p.id: p for p in printers}
         lookups = set()
+        first_poll = self.last_update is None
         for pid, printer in fresh.items():
             before = self.printers.get(pid)
             if before is None or before != printer:
                 self._invalidate(pid)
+            if self._note_state(printer, now, first_poll):
+                lookups.add(pid)  # a new state: its queue (and its last job's outcome) is read again
             now_active = printer.state_kind in BUSY_STATES
             was_active = before is not None and before.state_kind in BUSY_STATES
             if now_active and (not was_active or pid not in self.current_jobs):
@@ -130,6 +195,8 @@ class FarmStore:
             self._drop_job(gone)
             self._invalidate(gone)
             self.marked.discard(gone)
+            self.queues.pop(gone, None)
+            self.states_seen.pop(gone, None)
         self.printers = fresh
         self.mark_live(now)
         return lookups
@@ -139,10 +206,11 @@ class FarmStore:
         before = self.printers.get(printer.id)
         self.printers[printer.id] = printer
         self._invalidate(printer.id)
+        changed = self._note_state(printer, now, first_poll=False)
         active = printer.state_kind in BUSY_STATES
         if not active or (before is not None and before.state_kind not in BUSY_STATES):
             self._drop_job(printer.id)
-        return active and printer.id not in self.current_jobs
+        return changed or (active and printer.id not in self.current_jobs)
 
     def mark_live(self, now: datetime) -> None:
         self.last_update = now
@@ -186,6 +254,14 @@ class FarmStore:
             if printer is None:
                 return None
             view = self._views[printer_id] = self._build_view(printer, now)
+        elif view.state_since is not None:
+            # Time in state is shown to the minute: the view changes (and its card repaints)
+            # only when the words do, not at every poll.
+            label = age_label(
+                view.state_since, now, seen=view.state_since_seen, clock=view.state is PrinterState.OFFLINE
+            )
+            if label != view.in_state:
+                view = self._views[printer_id] = replace(view, in_state=label)
         return view
 
     def _build_view(self, printer: Printer, now: datetime) -> PrinterView:
@@ -200,6 +276,10 @@ class FarmStore:
         tools = tuple(
             (_degrees(printer.tool_temp(i)), _degrees(printer.tool_target(i))) for i in range(printer.tool_count)
         )
+        seen = self.states_seen.get(printer.id)
+        since = seen.since.replace(second=0, microsecond=0) if seen else None
+        queue = self.queues.get(printer.id)
+        offline = state is PrinterState.OFFLINE
         return PrinterView(
             id=printer.id,
             name=printer.name,
@@ -214,13 +294,20 @@ class FarmStore:
             workgroups=tuple(printer.workgroups or ()),
             alert=printer.id in self.alerted,
             marked=printer.id in self.marked,
+            state_since=since,
+            state_since_seen=bool(seen and seen.seen_change),
+            in_state=age_label(since, now, seen=bool(seen and seen.seen_change), clock=offline) if since else "",
+            queued=queue.queued if queue else None,
+            owner=job.owner if job and state in BUSY_STATES else "",
+            reason=queue.reason if queue and state in (PrinterState.ERROR, PrinterState.BED_NOT_CLEAR) else "",
+            in_flight=self.in_flight.get(printer.id, ""),
         )
 
     def views(
         self, now: datetime, *, text: str = "", workgroup: int | None = None, sort: str = "name"
     ) -> list[PrinterView]:
-        """The printers to show: filtered by text (name, type or state) and workgroup, sorted."""
-        needle = text.strip().casefold()
+        """The printers to show: filtered by text (see `parse_filter`) and workgroup, sorted."""
+        words = parse_filter(text)
         sort = sort if sort in SORTS else "name"
         key_of = SORTS[sort]
         keys = self._keys.setdefault(sort, {})
@@ -229,7 +316,7 @@ class FarmStore:
             if workgroup is not None and workgroup not in (printer.workgroups or ()):
                 continue
             view = self.view_of(pid, now)
-            if view is None or (needle and not _matches(view, needle)):
+            if view is None or (words and not _matches(view, words)):
                 continue
             key = keys.get(pid)
             if key is None:
@@ -237,6 +324,14 @@ class FarmStore:
             rows.append((key, view))
         rows.sort(key=itemgetter(0))
         return [view for _, view in rows]
+
+    @staticmethod
+    def counts_of(views: Iterable[PrinterView]) -> dict[PrinterState, int]:
+        """Printers per state among these views (the header's counts under a filter)."""
+        counts: dict[PrinterState, int] = {}
+        for view in views:
+            counts[view.state] = counts.get(view.state, 0) + 1
+        return counts
 
     def counts(self) -> dict[PrinterState, int]:
         if self._counts is None:
@@ -253,8 +348,28 @@ def _degrees(value: float | None) -> float | None:
     return None if value is None else float(round(value))
 
 
-def _matches(view: PrinterView, needle: str) -> bool:
+NEEDS_PERSON_WORD = "need"
+
+
+def parse_filter(text: str) -> list[tuple[bool, str]]:
+    """The filter's words, each (negated, word): all must match; `!word` must not; `need` is every
+    printer that needs a person."""
+    words = []
+    for word in text.casefold().split():
+        negated = word.startswith("!")
+        word = word.lstrip("!")
+        if word:
+            words.append((negated, word))
+    return words
+
+
+def _matches(view: PrinterView, words: list[tuple[bool, str]]) -> bool:
     state = STATES[view.state]
-    haystack = f"{view.name}\n{view.type}\n{view.raw_state}\n{state.short}\n{count_word(view.state)}\n{view.filename}"
-    haystack = haystack.casefold()
-    return needle in haystack
+    haystack = "\n".join(
+        (view.name, view.type, view.raw_state, state.short, count_word(view.state), view.filename, view.owner)
+    ).casefold()
+    for negated, word in words:
+        found = view.needs_person if word == NEEDS_PERSON_WORD else word in haystack
+        if found == negated:
+            return False
+    return True

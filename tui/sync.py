@@ -12,17 +12,28 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from api import ApiError, AuthError, Printer, PrinterOSClient, PrinterOSError
+from api import ApiError, AuthError, Job, JobStatus, Printer, PrinterOSClient, PrinterOSError, PrinterState
+from api.models import clean_text
 
 from .session import Credentials, LoginOutcome, SessionStore, log_in
-from .store import CurrentJob, FarmStore
+from .states import BUSY_STATES
+from .store import CurrentJob, FarmStore, QueueSeen
 
 log = logging.getLogger("farmdash.sync")
 
 MAX_BACKOFF = 30.0
 RESOLVE_CONCURRENCY = 6
+# Queue lengths: the API has no farm-wide call for queued jobs (the reports list ended jobs
+# only), so each printer's queue is read with the look-up its state change triggers anyway,
+# and printers on screen are read again on a slow rotation: a few per poll, each at most once
+# a minute. A 5,000-printer farm costs a screenful of reads a minute, not 5,000 a poll.
+QUEUE_REFRESH = timedelta(seconds=60)
+QUEUE_ROTATION_PER_POLL = 4
+JOBS_PAGE = 50
+# Why jobs ended (the cancel reason) comes from one farm-wide report, kept this long.
+REASONS_TTL = timedelta(seconds=60)
 # A cloud that accepts the password and then refuses the session must not be sent the password
 # in a loop (an account-lockout risk): re-logins wait longer each time, then stop.
 RELOGIN_DELAYS = (0.0, 10.0, 30.0)
@@ -73,6 +84,9 @@ class FarmSync:
         # when a running job is found: the event detector hangs here (and any headless consumer).
         self.printer_hooks: list[Callable[[list[Printer], datetime], object]] = []
         self.job_hooks: list[Callable[[int, CurrentJob, datetime], object]] = []
+        self._reasons: dict[int, str] = {}  # job id -> the cloud's cancel reason, from the report
+        self._reasons_read: datetime | None = None
+        self._reasons_refused = False  # not an admin: the report is not offered
 
     # --- sessions -----------------------------------------------------------------------------------
 
@@ -161,6 +175,7 @@ class FarmSync:
         self.pending_lookups |= self.store.replace_printers(printers, self.clock())
         self.pending_lookups |= self._failed_lookups & self.store.printers.keys()
         self._failed_lookups.clear()
+        self.pending_lookups |= self.queues_due()
         self._tell_printers(printers)
         return PollOutcome(True, printers=list(printers))
 
@@ -168,6 +183,19 @@ class FarmSync:
         now = self.clock()
         for hook in self.printer_hooks:
             hook(printers, now)
+
+    def queues_due(self) -> set[int]:
+        """The few on-screen printers whose queue length is oldest (the slow rotation)."""
+        if self.visible_printers is None:
+            return set()
+        now = self.clock()
+        queues = self.store.queues
+        due = [
+            (queues[pid].checked if pid in queues else datetime.min.replace(tzinfo=UTC), pid)
+            for pid in self.visible_printers
+            if pid in self.store.printers and (pid not in queues or now - queues[pid].checked >= QUEUE_REFRESH)
+        ]
+        return {pid for _, pid in sorted(due)[:QUEUE_ROTATION_PER_POLL]}
 
     def show_printers(self, printer_ids: set[int]) -> bool:
         """The screen says which printers are on screen; True if some of them need a look-up."""
@@ -196,27 +224,84 @@ class FarmSync:
         return set(batch)
 
     async def _resolve(self, printer_id: int) -> None:
+        """One read of the printer's jobs: its queue length, its running job (file, owner, finish
+        time), and for a printer in error why its last job ended."""
         try:
-            page = await self.client.get_printer_jobs(printer_id, is_actual=True, limit=20)
+            page = await self.client.get_printer_jobs(printer_id, is_actual=True, limit=JOBS_PAGE)
+            jobs = list(page.jobs)
+            printer = self.store.printers.get(printer_id)
+            state = printer.state_kind if printer else None
             running = page.printing_job
-            if running is None:
-                self.store.set_current_job(printer_id, CurrentJob(None))
-                return
-            info = await self.client.get_job_info(running.id)
+            info = await self.client.get_job_info(running.id) if running and state in BUSY_STATES else None
+            reason = ""
+            if state in (PrinterState.ERROR, PrinterState.BED_NOT_CLEAR):
+                reason = await self._last_outcome(jobs)
         except AuthError:
             self.pending_lookups.add(printer_id)
             raise
         except PrinterOSError as exc:
             # Asked again at a later poll: a failed look-up must not leave the card without its file.
-            log.info("running job of printer %s not found yet: %s", printer_id, exc)
+            log.info("jobs of printer %s not read yet: %s", printer_id, exc)
             self._failed_lookups.add(printer_id)
             return
-        if printer_id in self.store.printers:
-            filename = info.filename or running.filename
-            job = CurrentJob(running.id, filename, info.printing_duration)
-            self.store.set_current_job(printer_id, job)
-            for hook in self.job_hooks:
-                hook(printer_id, job, self.clock())
+        if printer_id not in self.store.printers:
+            return
+        queued = sum(1 for job in jobs if job.status is JobStatus.QUEUED)
+        self.store.set_queue(printer_id, QueueSeen(queued, self.clock(), reason))
+        if state in BUSY_STATES:
+            if running is None or info is None:
+                self.store.set_current_job(printer_id, CurrentJob(None))
+            else:
+                filename = info.filename or running.filename
+                owner = info.email or running.email
+                job = CurrentJob(running.id, filename, info.printing_duration, owner)
+                self.store.set_current_job(printer_id, job)
+                for hook in self.job_hooks:
+                    hook(printer_id, job, self.clock())
+
+    async def _last_outcome(self, jobs: list[Job]) -> str:
+        """`job 41 failed: nozzle clogged`: the newest ended job and the cloud's reason for it."""
+        ended = [job for job in jobs if not job.status.is_active]
+        if not ended:
+            return ""
+        last = max(ended, key=lambda job: job.id)
+        words = f"job {last.id} {last.status.label}"
+        reason = _reason_of(last) or await self._report_reason(last.id)
+        return f"{words}: {reason}" if reason else words
+
+    async def _report_reason(self, job_id: int) -> str:
+        """The cancel reason from the organisation's report (one call for the whole farm, kept a minute)."""
+        now = self.clock()
+        fresh = self._reasons_read is not None and now - self._reasons_read < REASONS_TTL
+        if self._reasons_refused or fresh:
+            return self._reasons.get(job_id, "")
+        self._reasons_read = now
+        today = now.date()
+        try:
+            report = await self.client.get_custom_report(
+                from_=today - timedelta(days=1), to=today + timedelta(days=1), type="json",
+                fields="job_id,cancel_reason,cancel_details",
+            )  # fmt: skip
+        except AuthError:
+            raise
+        except ApiError as exc:
+            log.info("no failure reasons from the report (not offered to this account): %s", exc.message)
+            self._reasons_refused = True
+            return ""
+        except PrinterOSError as exc:
+            log.info("failure reasons not read: %s", exc.message)
+            return ""
+        if isinstance(report, str):
+            return ""
+        for row in report.as_dicts():
+            reason = " · ".join(
+                clean_text(row.get(key)).strip() for key in ("Cancel Reason", "Cancel Details") if row.get(key)
+            )
+            try:
+                self._reasons[int(row.get("Job ID"))] = reason
+            except (TypeError, ValueError):
+                continue
+        return self._reasons.get(job_id, "")
 
     async def refresh_printer(self, printer_id: int) -> None:
         """Ask for one printer now (after an action), outside the poll cycle."""
@@ -230,3 +315,13 @@ class FarmSync:
             if self.store.update_printer(printer, self.clock()):
                 self.pending_lookups.add(printer.id)
         self._tell_printers(printers)
+
+
+def _reason_of(job: Job) -> str:
+    """A reason the job record itself carries, when the cloud sends one beyond the documented fields."""
+    extra = job.model_extra or {}
+    for key in ("cancel_reason", "reason", "error_message"):
+        value = extra.get(key)
+        if isinstance(value, str) and value.strip():
+            return clean_text(value).strip()
+    return ""

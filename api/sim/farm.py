@@ -278,6 +278,8 @@ class Farm:
         self, printer: Printer, job: Job, status: JobStatus, now: datetime, *, printer_state: str | None = None
     ) -> None:
         job.status_id = status
+        if status == JobStatus.FAILED and not job.cancel_reason:
+            job.cancel_reason = failure_reason(job.id)
         job.ended = now
         job.updated = now
         printer.current_job_id = None
@@ -460,3 +462,17 @@ class Farm:
                 printer.state = "bed_not_clear"
             return
         self._tray_cleared(printer, self.now())
+
+
+# What a printer reports when a print fails, as the cloud's report gives it (Cancel Reason).
+FAILURE_REASONS = (
+    "Thermal runaway on the nozzle",
+    "Filament runout not resolved",
+    "Nozzle clogged: extrusion stopped",
+    "Print detached from the bed",
+)
+
+
+def failure_reason(job_id: int) -> str:
+    """A failed job's reason, chosen by its id (no draw from the farm's random stream)."""
+    return FAILURE_REASONS[job_id % len(FAILURE_REASONS)]

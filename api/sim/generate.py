@@ -10,7 +10,7 @@ from typing import Any
 
 from ..models import JobStatus
 from .clock import SimClock
-from .farm import Farm, FarmSettings
+from .farm import Farm, FarmSettings, failure_reason
 from .records import File, Printer, PrinterType, Project, Share, User, Workgroup
 
 DEMO_USERNAME = "admin@example.com"
@@ -165,6 +165,8 @@ def _history(farm: Farm, printer: Printer, files: list[File], users: list[User],
         job.started_by = user.id
         if status == JobStatus.ABORTED:
             job.cancel_reason = "Cancelled by user"
+        elif status == JobStatus.FAILED:
+            job.cancel_reason = failure_reason(job.id)
         when = job.ended + timedelta(minutes=rng.uniform(10, 600))
         if when >= now - timedelta(minutes=30):
             break

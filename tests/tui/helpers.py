@@ -34,6 +34,7 @@ READS = {
     "login",
     "check_session",
     "get_slicer_settings_for_gcode",
+    "get_custom_report",
 }
 
 

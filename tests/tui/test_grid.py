@@ -167,7 +167,7 @@ async def test_empty_grid_says_why(app, demo_farm):
         grid = app.screen.query_one(PrinterGrid)
         assert grid.items == []
         assert "No printer matches the filter" in grid.render_line(1).text
-        assert "0/24 shown" in header_text(app)
+        assert "0 of 24" in header_text(app)
 
 
 async def test_filter_keys_arriving_in_one_burst_all_reach_the_filter(app, demo_farm):

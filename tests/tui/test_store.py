@@ -33,9 +33,10 @@ def farm():
     ]
 
 
-def test_lookups_only_when_a_job_starts():
+def test_lookups_only_when_a_state_changes():
     store = FarmStore()
-    assert store.replace_printers(farm(), NOW) == {1}
+    # first sight: every printer's jobs are read once (queue length; running job of the busy ones)
+    assert store.replace_printers(farm(), NOW) == {1, 2, 3, 4}
     store.set_current_job(1, CurrentJob(7, "part.gcode", 3600))
     assert store.replace_printers(farm(), NOW) == set()
     changed = farm()

@@ -12,7 +12,7 @@ from textual.widgets import Collapsible, Footer, Static
 
 from api import AuthError, JobInfo, PrinterOSError, SlicerSettings
 
-from ..formatting import JOB_LOOK, date_time, duration, grams, size
+from ..formatting import ALERT, JOB_LOOK, MUTED, date_time, duration, grams, size
 from ..safe import text
 from ..widgets.printer_header import PrinterHeader
 from .printer_screen import PrinterScreen
@@ -32,10 +32,10 @@ def job_table(job: JobInfo, printer_name: str, preview: str | None) -> Table:
     table.add_column()
     label, colour = JOB_LOOK[job.status]
     table.add_row("Status", Text(label, style=colour))
-    table.add_row("File", text(job.filename).append(f"  ({size(job.file_size)})", style="dim"))
+    table.add_row("File", text(job.filename).append(f"  ({size(job.file_size)})", style=MUTED))
     table.add_row("Owner", text(job.email))
     table.add_row("Created", date_time(job.datetime))
-    table.add_row("Printer", text(printer_name).append(f"  #{job.printer_id}", style="dim"))
+    table.add_row("Printer", text(printer_name).append(f"  #{job.printer_id}", style=MUTED))
     table.add_row("Estimated time", duration(job.printing_duration))
     table.add_row("Printed for", duration(job.print_time) if job.print_time else "—")
     material = job.material_type or "—"
@@ -55,7 +55,7 @@ def job_table(job: JobInfo, printer_name: str, preview: str | None) -> Table:
     if job.color_numbers:
         table.add_row("Colours", str(job.color_numbers))
     if preview:
-        table.add_row("Preview", text(preview, "dim"))
+        table.add_row("Preview", text(preview, MUTED))
     return table
 
 
@@ -82,9 +82,9 @@ class JobDetailScreen(PrinterScreen):
         yield PrinterHeader(id="printer-header")
         with VerticalScroll(id="job-body"):
             yield Static(Text(f"Job {self.job_id}", style="bold"), id="job-title")
-            yield Static(Text("Loading…", style="dim"), id="job-info")
+            yield Static(Text("Loading…", style=MUTED), id="job-info")
             with Collapsible(title="Slicer settings (e)", collapsed=True, id="slicer-box"):
-                yield Static(Text("Loading…", style="dim"), id="slicer")
+                yield Static(Text("Loading…", style=MUTED), id="slicer")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -109,7 +109,7 @@ class JobDetailScreen(PrinterScreen):
         except AuthError:
             raise  # the one session-lost path: the worker's failure reaches the App
         except PrinterOSError as exc:
-            info.update(Text(f"▲ Cannot load this job: {exc}", style="bold red"))
+            info.update(Text(f"▲ Cannot load this job: {exc}", style=f"bold {ALERT}"))
             self.schedule(self.load_job)
             return
         self.job = job
@@ -125,7 +125,7 @@ class JobDetailScreen(PrinterScreen):
             except AuthError:
                 raise
             except PrinterOSError as exc:
-                self.query_one("#slicer", Static).update(text(f"No slicer settings: {exc.message}", "dim"))
+                self.query_one("#slicer", Static).update(text(f"No slicer settings: {exc.message}", MUTED))
         self.schedule(self.load_job)
 
     def action_toggle_slicer(self) -> None:

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from api import AuthError, Job, JobStatus, PrinterOSError
 
-from ..formatting import JOB_LOOK, date_time
+from ..formatting import ALERT, JOB_LOOK, MUTED, date_time
 from ..safe import text
 from ..widgets.printer_header import PrinterHeader
 from .job_detail import JobDetailScreen
@@ -35,7 +35,7 @@ def job_cells(job: Job) -> tuple[Text, ...]:
         Text(label, style=colour),
         Text(str(job.id)),
         text(job.filename),
-        text(job.email, "dim"),
+        text(job.email, MUTED),
         Text(date_time(job.datetime)),
     )
 
@@ -123,11 +123,11 @@ class JobQueueScreen(PrinterScreen):
                     table.move_cursor(row=wanted_keys.index(selected), animate=False)
         status = self.query_one("#jobs-status", Static)
         active = sum(1 for job in ordered if job.status.is_active)
-        line = Text(f"{active} active, {len(ordered) - active} ended", style="dim")
+        line = Text(f"{active} active, {len(ordered) - active} ended", style=MUTED)
         if self.problem:
-            line = Text(f"▲ Job list not updated: {self.problem}", style="bold red")
+            line = Text(f"▲ Job list not updated: {self.problem}", style=f"bold {ALERT}")
         elif not ordered:
-            line = Text("No jobs for this printer.", style="dim")
+            line = Text("No jobs for this printer.", style=MUTED)
         status.update(line)
 
     def action_reload(self) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from api import AuthError, PrinterOSError
 
+from ..formatting import ALERT, MUTED
 from ..safe import text
 from .base import FarmScreen
 
@@ -56,7 +57,7 @@ class LoginScreen(FarmScreen[str | None]):
         self.log_in(username, password)
 
     def _say(self, message: str, error: bool = False) -> None:
-        self.query_one("#login-message", Static).update(text(message, "bold red" if error else "dim"))
+        self.query_one("#login-message", Static).update(text(message, f"bold {ALERT}" if error else MUTED))
 
     @work(exclusive=True, group="login", exit_on_error=False)
     async def log_in(self, username: str, password: str) -> None:

@@ -52,7 +52,10 @@ class PrinterGridScreen(FarmScreen[None]):
     def compose(self) -> ComposeResult:
         clock = self.app.clock
         yield StatusHeader(id="status")
-        yield Input(placeholder="filter by name, type or state (enter keeps it, escape clears)", id="filter")
+        yield Input(
+            placeholder="filter: words that must all match (name, type, state, file, owner); need; !word",
+            id="filter",
+        )
         yield PrinterGrid(id="grid", clock=clock)
         yield PrinterTable(id="table", clock=clock)
         yield Footer(compact=True)
@@ -84,6 +87,7 @@ class PrinterGridScreen(FarmScreen[None]):
         store = app.store
         views = store.views(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
         self.active_list.set_items(views)
+        self.active_list.set_stale(store.stale_since is not None)
         if not views:
             if store.printers:
                 self.active_list.set_empty_text(
@@ -102,10 +106,11 @@ class PrinterGridScreen(FarmScreen[None]):
             notes.insert(0, f"workgroup: {app.workgroups.get(self.workgroup, self.workgroup)}")
         if self.filter_text:
             notes.insert(0, f"filter: {self.filter_text!r}")
+        narrowed = bool(self.filter_text.strip()) or self.workgroup is not None
         self.query_one(StatusHeader).show(
             organization=app.organization,
             user=app.username,
-            counts=store.counts(),
+            counts=store.counts_of(views) if narrowed else store.counts(),
             total=len(store.printers),
             shown=len(views),
             last_update=store.last_update,

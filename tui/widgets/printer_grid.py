@@ -9,12 +9,17 @@ from rich.text import Text
 
 from api import PrinterState
 
-from ..formatting import bed_text, finish_label, nozzle_text, progress_bar
+from ..formatting import ALERT, bed_text, compact_age, finish_label, nozzle_text, progress_bar
 from ..states import look, state_word
 from ..store import MARK_GLYPH, MARK_STYLE, PrinterView
 from .printer_list import PrinterList
 
 CARD_MIN_WIDTH = 26
+
+# Secondary text (type, labels): a plain grey that keeps 4.5:1 on the dark background (Textual's
+# `dim` blends to ~1.5:1) and falls back to the normal colour with NO_COLOR.
+MUTED = Style(color="grey62")
+STALE_GLYPH = "▲"
 
 ROUND = ("╭", "─", "╮", "│", "╰", "╯")
 HEAVY = ("┏", "━", "┓", "┃", "┗", "┛")
@@ -55,9 +60,10 @@ class PrinterGrid(PrinterList):
         glyph, colour = state_look.glyph, state_look.colour
         word = state_word(view.state, view.raw_state)
         dim = view.state is PrinterState.OFFLINE
-        border_colour = colour if view.needs_person else ("bright_black" if not selected else "white")
+        border_colour = colour if view.needs_person else ("grey50" if not selected else "white")
         tl, h, tr, v, bl, br = HEAVY if (selected or view.needs_person) else ROUND
         border = Style(color=border_colour, bold=selected)
+        stale = self.stale
         inner = max(1, width - 4)
 
         def boxed(content: Text) -> Text:
@@ -71,39 +77,56 @@ class PrinterGrid(PrinterList):
             title.append(f" {MARK_GLYPH}", style=MARK_STYLE)
         name = Text(f" {view.name} ", style=Style(bold=True, reverse=selected and self.has_focus))
         if view.alert:  # an alert not yet acknowledged (L opens the log)
-            name = Text.assemble((" ⚑", Style(color="red", bold=True)), name)
-        name.truncate(max(1, width - 5 - (2 if view.marked else 0)), overflow="ellipsis")
+            name = Text.assemble((" ⚑", Style(color=ALERT, bold=True)), name)
+        name.truncate(max(1, width - 5 - (2 if view.marked else 0) - (1 if stale else 0)), overflow="ellipsis")
         title.append_text(name)
-        title.append(h * max(0, width - 1 - title.cell_len) + tr, style=border)
+        # A stale farm marks every card (the header says since when and why).
+        corner = f"{STALE_GLYPH}{tr}" if stale else tr
+        title.append(h * max(0, width - len(corner) - title.cell_len) + corner, style=border)
 
-        kind = Text(view.type or "—", style="dim")
+        kind = Text(view.type or "—", style=MUTED)
+        if view.queued is not None:
+            # Queued jobs waiting for the printer: `◦3 queued`; an empty queue is a quiet `◦0`.
+            queue = Text(f"◦{view.queued} queued", style="bold") if view.queued else Text("◦0", style=MUTED)
+            kind.truncate(max(1, inner - queue.cell_len - 1), overflow="ellipsis")
+            kind.append(" " * max(1, inner - kind.cell_len - queue.cell_len))
+            kind.append_text(queue)
 
         state = Text()
         if view.needs_person:
             state.append(f" {glyph} {word} ", style=Style(color=colour, reverse=True, bold=True))
         else:
-            state.append(f"{glyph} {word}", style=Style(color=colour, bold=True, dim=dim))
-        if view.is_active or view.state is PrinterState.BED_NOT_CLEAR:
-            percent = f"{view.percent:.0f}%"
+            state.append(f"{glyph} {word}", style=Style(color=colour, bold=True))
+        percent = f"{view.percent:.0f}%" if view.is_active else ""
+        # Time in state after the word: in full if it fits, else short (`47m`), else left out.
+        for age in (view.in_state, compact_age(view.in_state)):
+            if age and state.cell_len + 1 + len(age) + (len(percent) + 1 if percent else 0) <= inner:
+                state.append(" " + age, style="bold" if view.needs_person else "")
+                break
+        if percent:
             state.append(" " * max(1, inner - state.cell_len - len(percent)))
             state.append(percent, style="bold")
 
         if view.is_active:
             bar = progress_bar(view.percent, inner)
         else:
-            bar = Text("·" * inner, style="bright_black")
+            bar = Text("·" * inner, style=MUTED)
 
-        temps = Text(style="dim" if dim else "")
-        temps.append("N ", style="bright_black")
+        temps = Text(style=MUTED if dim else "")
+        temps.append("N ", style=MUTED)
         temps.append(nozzle_text(view.tools))
         if view.bed[0] or view.bed[1]:
-            temps.append("  B ", style="bright_black")
+            temps.append("  B ", style=MUTED)
             temps.append(bed_text(view.bed))
         elif view.bed[0] is not None:
-            temps.append("  " + bed_text(view.bed), style="bright_black")
+            temps.append("  " + bed_text(view.bed), style=MUTED)
 
         job = Text()
-        if view.filename:
+        if view.in_flight:
+            job.append(f"⧗ {view.in_flight}", style=Style(bold=True, italic=True))
+        elif view.reason and view.state is PrinterState.ERROR:
+            job.append(view.reason, style=Style(color=colour))
+        elif view.filename:
             ends = finish_label(view.eta, self.clock())
             ends_text = f" →{ends}" if ends else ""
             file_text = Text(view.filename)
@@ -117,7 +140,7 @@ class PrinterGrid(PrinterList):
         elif view.state is PrinterState.ERROR:
             job.append("check the printer", style="italic")
         else:
-            job.append("—", style="bright_black")
+            job.append("—", style=MUTED)
 
         bottom = Text(bl + h * max(0, width - 2) + br, style=border)
         return [title, boxed(kind), boxed(state), boxed(bar), boxed(temps), boxed(job), bottom]

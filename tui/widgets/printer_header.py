@@ -6,7 +6,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from ..formatting import bed_text, finish_label, nozzle_text, progress_bar
+from ..formatting import ALERT, MUTED, bed_text, finish_label, nozzle_text, progress_bar
 from ..states import look, state_word
 from ..store import PrinterView
 
@@ -18,21 +18,21 @@ class PrinterHeader(Static):
 
     def show(self, view: PrinterView | None, now, *, stale: str | None = None) -> None:
         if view is None:
-            self.update(Text("This printer is no longer in the cloud's list.", style="bold red"))
+            self.update(Text("This printer is no longer in the cloud's list.", style=f"bold {ALERT}"))
             return
         state_look = look(view.state)
         glyph, colour = state_look.glyph, state_look.colour
         top = Text(view.name, style="bold")
-        top.append(f"  {view.type}", style="dim")
+        top.append(f"  {view.type}", style=MUTED)
         top.append("  ")
         word = f" {glyph} {state_word(view.state, view.raw_state)} "
         top.append(word, style=Style(color=colour, bold=True, reverse=view.needs_person))
         if stale:
-            top.append(f"  ▲ STALE: {stale}", style="bold red")
+            top.append(f"  ▲ STALE: {stale}", style=f"bold {ALERT}")
         bottom = Text()
-        bottom.append("nozzle ", style="dim")
+        bottom.append("nozzle ", style=MUTED)
         bottom.append(nozzle_text(view.tools))
-        bottom.append("  bed ", style="dim")
+        bottom.append("  bed ", style=MUTED)
         bottom.append(bed_text(view.bed))
         if view.is_active:
             bottom.append("  ")

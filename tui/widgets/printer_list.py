@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region, Size
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -67,6 +67,7 @@ class PrinterList(ScrollView, can_focus=True):
         self._index: dict[int, int] = {}
         self._cache: OrderedDict[tuple, list[Strip]] = OrderedDict()
         self._last_visible: set[int] | None = None
+        self.stale = False  # the farm's data is old: every item carries the stale mark
 
     # --- geometry (subclasses may lay items out in columns) -------------------------------------
 
@@ -104,8 +105,7 @@ class PrinterList(ScrollView, can_focus=True):
         self._announce_visible()
 
     def visible_ids(self) -> set[int]:
-        top = max(0, self.scroll_offset.y - self.top_lines)
-        first_row = top // self.ITEM_HEIGHT
+        first_row = self.scroll_offset.y // self.ITEM_HEIGHT  # the titles cover the rows above
         rows = self.size.height // self.ITEM_HEIGHT + 2
         start = first_row * self.columns
         return {view.id for view in self.items[start : start + rows * self.columns]}
@@ -157,6 +157,13 @@ class PrinterList(ScrollView, can_focus=True):
                 self.items[index] = view
                 self._refresh_item(index)
 
+    def set_stale(self, stale: bool) -> None:
+        """Mark every item as showing old data (or not): a repaint of what is on screen, only on a change."""
+        if stale != self.stale:
+            self.stale = stale
+            self._cache.clear()
+            self.refresh()
+
     def select_printer(self, printer_id: int) -> None:
         if printer_id in self._index:
             self.cursor = self._index[printer_id]
@@ -172,7 +179,8 @@ class PrinterList(ScrollView, can_focus=True):
             region = self.item_region(new)
             if self.top_lines and new < self.columns:
                 region = Region(region.x, 0, region.width, region.bottom)
-            self.scroll_to_region(region, animate=False, immediate=True)
+            # The titles cover the top lines of the view: keep the cursor below them.
+            self.scroll_to_region(region, animate=False, immediate=True, spacing=Spacing(self.top_lines, 0, 0, 0))
 
     # --- keys and mouse -----------------------------------------------------------------------
 
@@ -197,9 +205,9 @@ class PrinterList(ScrollView, can_focus=True):
             self.post_message(self.Opened(self.selected.id))
 
     def index_at(self, x: int, y: int) -> int | None:
-        y = y + self.scroll_offset.y - self.top_lines
-        if y < 0:
+        if y < self.top_lines:
             return None
+        y = y + self.scroll_offset.y - self.top_lines
         col = min(x // self.item_width, self.columns - 1)
         index = (y // self.ITEM_HEIGHT) * self.columns + col
         return index if index < len(self.items) else None
@@ -257,8 +265,8 @@ class PrinterList(ScrollView, can_focus=True):
                 .adjust_cell_length(width, self.rich_style)
                 .apply_style(self.rich_style)
             )
-        if virtual_y < self.top_lines:
-            return self.render_top_line(virtual_y, width)
+        if y < self.top_lines:  # a table's titles stay on screen however far it scrolls
+            return self.render_top_line(y, width)
         row, line = divmod(virtual_y - self.top_lines, self.ITEM_HEIGHT)
         columns = self.columns
         item_width = self.item_width

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rich.style import Style
@@ -10,22 +11,58 @@ from textual import events
 from textual.message import Message
 from textual.strip import Strip
 
-from ..formatting import bed_text, finish_label, progress_bar, temp
+from ..formatting import ALERT, bed_text, finish_label, progress_bar, temp
+from ..shorten import cut_middle
 from ..states import look, state_word
 from ..store import MARK_GLYPH, MARK_STYLE, PrinterView
+from .printer_grid import MUTED
 from .printer_list import PrinterList
 
-# (sort key, title, width); the file column takes what is left
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    title: str
+    width: int
+    keep: int  # which columns stay as the terminal narrows: 0 always, higher ones go first
+    sort: str | None = None
+    grow: int = 0  # extra cells taken when the terminal is wide
+
+
+# In the order shown; the file column takes what is left (at least FILE_MIN).
 COLUMNS = [
-    ("name", "Name", 18),
-    ("type", "Type", 18),
-    ("state", "State", 16),
-    (None, "Nozzle", 10),
-    (None, "Bed", 9),
-    ("progress", "Progress", 14),
-    ("finish", "Ends", 6),
+    Column("name", "Name", 14, 0, "name", grow=8),
+    Column("type", "Type", 16, 9, "type", grow=6),
+    Column("state", "State", 15, 0, "state"),
+    Column("since", "In state", 8, 1),
+    Column("queue", "Queue", 5, 2),
+    Column("nozzle", "Nozzle", 10, 7),
+    Column("bed", "Bed", 9, 8),
+    Column("progress", "Progress", 10, 3, "progress"),
+    Column("ends", "Ends", 9, 1, "finish"),  # `Thu 05:30`
+    Column("owner", "Owner", 18, 6, grow=8),
 ]
-FILE_MIN = 8
+FILE_MIN = 12
+# The arrow says which way the list runs: progress sorts the most advanced first.
+SORT_ARROWS = {"progress": " ▼"}
+
+
+def layout(width: int) -> list[tuple[Column | None, int]]:
+    """The columns that fit in `width` (each with its width), then the file column (None)."""
+    kept = list(COLUMNS)
+    while kept and sum(c.width + 1 for c in kept) + FILE_MIN > width:
+        dropped = max(kept, key=lambda c: (c.keep, COLUMNS.index(c)))
+        if dropped.keep == 0:
+            break
+        kept.remove(dropped)
+    spare = width - sum(c.width + 1 for c in kept) - FILE_MIN
+    widths = []
+    for column in kept:
+        extra = min(column.grow, max(0, spare // 3))
+        spare -= extra
+        widths.append((column, column.width + extra))
+    used = sum(w + 1 for _, w in widths)
+    return [*widths, (None, max(0, width - used))]
 
 
 class PrinterTable(PrinterList):
@@ -48,60 +85,66 @@ class PrinterTable(PrinterList):
     def top_lines(self) -> int:
         return 1
 
-    def _widths(self, width: int) -> list[int]:
-        fixed = sum(w + 1 for _, _, w in COLUMNS)
-        widths = [w for _, _, w in COLUMNS]
-        spare = width - fixed
-        if spare < FILE_MIN:
-            # Narrow terminal: give the type column up first.
-            widths[1] = max(0, widths[1] + spare - FILE_MIN)
-            spare = FILE_MIN
-        return [*widths, max(0, spare)]
-
     def render_top_line(self, y: int, width: int) -> Strip:
         header = Text(style=Style(bold=True, underline=True))
-        for (key, title, _), w in zip([*COLUMNS, (None, "File", 0)], self._widths(width), strict=True):
+        for column, w in layout(width):
             if w <= 0:
                 continue
-            mark = " ▲" if key == self.sort_key else ""
-            cell = Text(title + mark)
+            title = column.title if column else "File"
+            if column and column.sort == self.sort_key:
+                title += SORT_ARROWS.get(column.sort, " ▲")
+            cell = Text(title)
             cell.truncate(w, pad=True)
             header.append_text(cell)
             header.append(" ")
         strip = Strip(list(header.render(self.app.console)))
         return strip.adjust_cell_length(width, self.rich_style).apply_style(self.rich_style)
 
-    def render_item(self, view: PrinterView, width: int, selected: bool) -> list[Text]:
+    def _cells(self, view: PrinterView, selected: bool) -> dict[str, Text]:
         state_look = look(view.state)
-        # A marker as well as a background: the selection must read without colour too.
-        row_style = Style(bgcolor="grey23") if selected else Style()
-        name = Text("›" if selected else " ", style="bold")
+        marker = "›" if selected else ("▲" if self.stale else " ")  # the selection reads without colour too
+        name = Text(marker, style="bold")
         if view.alert:  # an alert not yet acknowledged
-            name.append("⚑", style=Style(color="red", bold=True))
+            name.append("⚑", style=Style(color=ALERT, bold=True))
         if view.marked:  # a glyph as well as a colour: the mark reads on a monochrome terminal
             name.append(f"{MARK_GLYPH} ", style=MARK_STYLE)
         name.append(view.name, style="bold")
-        cells: list[Text] = [
-            name,
-            Text(view.type, style="dim"),
-            Text(
-                f"{state_look.glyph} {state_word(view.state, view.raw_state)}",
-                style=Style(color=state_look.colour, bold=view.needs_person),
-            ),
-            Text(temp(*(view.tools[0] if view.tools else (None, None)))),
-            Text(bed_text(view.bed)),
-        ]
+        state = Text(
+            f"{state_look.glyph} {state_word(view.state, view.raw_state)}",
+            style=Style(color=state_look.colour, bold=view.needs_person),
+        )
+        if view.in_flight:
+            state = Text(f"⧗ {view.in_flight}", style=Style(bold=True, italic=True))
         progress = Text()
         if view.is_active:
-            progress.append_text(progress_bar(view.percent, 10))
-            progress.append(f"{view.percent:3.0f}%")
-        cells.append(progress)
-        cells.append(Text(finish_label(view.eta, self.clock()), style="bold"))
-        cells.append(Text(view.filename))
+            progress.append_text(progress_bar(view.percent, 5))
+            progress.append(f" {view.percent:3.0f}%")
+        queue = Text("" if view.queued is None else str(view.queued), style="bold" if view.queued else MUTED)
+        return {
+            "name": name,
+            "type": Text(view.type, style=MUTED),
+            "state": state,
+            "since": Text(view.in_state, style="bold" if view.needs_person else ""),
+            "queue": queue,
+            "nozzle": Text(temp(*(view.tools[0] if view.tools else (None, None)))),
+            "bed": Text(bed_text(view.bed)),
+            "progress": progress,
+            "ends": Text(finish_label(view.eta, self.clock()), style="bold"),
+            "owner": Text(view.owner),
+        }
+
+    def render_item(self, view: PrinterView, width: int, selected: bool) -> list[Text]:
+        cells = self._cells(view, selected)
+        row_style = Style(bgcolor="grey19") if selected else Style()
         line = Text(style=row_style)
-        for cell, w in zip(cells, self._widths(width), strict=True):
+        for column, w in layout(width):
             if w <= 0:
                 continue
+            if column is None:  # the file: cut in the middle, so `_v17_final` and `_v18_final` differ
+                detail = view.reason if view.reason and not view.filename else view.filename
+                cell = Text(cut_middle(detail, w))
+            else:
+                cell = cells[column.name]
             cell.truncate(w, overflow="ellipsis", pad=True)
             line.append_text(cell)
             line.append(" ")
@@ -113,11 +156,11 @@ class PrinterTable(PrinterList):
         self.refresh_lines(0, 1)
 
     def on_click(self, event: events.Click) -> None:
-        if event.y + self.scroll_offset.y == 0:
+        if event.y < self.top_lines:  # the titles stay on screen (see PrinterList.render_line)
             x = 0
-            for (key, _, _), w in zip(COLUMNS, self._widths(self.content_width), strict=False):
-                if x <= event.x < x + w + 1 and key:
-                    self.post_message(self.SortRequested(key))
+            for column, w in layout(self.content_width):
+                if x <= event.x < x + w + 1 and column and column.sort:
+                    self.post_message(self.SortRequested(column.sort))
                     return
                 x += w + 1
             return

@@ -10,22 +10,22 @@ from textual.widgets import Static
 
 from api import PrinterState
 
-from ..formatting import clock_time
-from ..states import COUNT_ORDER, count_word, look
+from ..formatting import ALERT, MUTED, clock_time
+from ..states import COUNT_ORDER, count_noun, count_word, look
 
 
 def health_text(last_update: datetime | None, stale_since: datetime | None, problem: str | None) -> Text:
     if last_update is None and problem:
-        return Text(" ▲ NO CONNECTION ", style=Style(color="red", reverse=True, bold=True))
+        return Text(" ▲ NO CONNECTION ", style=Style(color=ALERT, reverse=True, bold=True))
     if stale_since is not None or (problem and last_update is None):
         since = f" since {clock_time(stale_since, seconds=True)}" if stale_since else " no data yet"
-        text = Text(" ▲ STALE", style=Style(color="red", reverse=True, bold=True))
-        text.append(since, style=Style(color="red", bold=True))
+        text = Text(" ▲ STALE", style=Style(color=ALERT, reverse=True, bold=True))
+        text.append(since, style=Style(color=ALERT, bold=True))
         return text
     if last_update is None:
         return Text("… connecting", style="yellow")
     text = Text("● live", style=Style(color="green", bold=True))
-    text.append(f" {clock_time(last_update, seconds=True)}", style="dim")
+    text.append(f" {clock_time(last_update, seconds=True)}", style=MUTED)
     return text
 
 
@@ -69,9 +69,9 @@ class StatusHeader(Static):
         top.append(organization or "3DPrinterOS", style="bold")
         if user:
             top.append(" · ")
-            top.append(user, style="dim")
+            top.append(user, style=MUTED)
         health = health_text(last_update, stale_since, problem)
-        health.append(f" ⟳{refresh_seconds:g}s", style="dim")
+        health.append(f" ⟳{refresh_seconds:g}s", style=MUTED)
         if read_only:  # words, not a colour: a wall display must say it sends nothing
             health = Text(" READ-ONLY ", style=Style(color="yellow", reverse=True, bold=True)) + Text(" ") + health
         top.truncate(max(1, width - health.cell_len - 1), overflow="ellipsis")
@@ -80,16 +80,16 @@ class StatusHeader(Static):
 
         bottom = Text()
         if stale_since is not None and problem:
-            bottom.append(problem, style=Style(color="red"))
-            bottom.append("  (showing the last data)", style="dim")
+            bottom.append(problem, style=Style(color=ALERT))
+            bottom.append("  (showing the last data)", style=MUTED)
         else:
-            summary = f"{shown}/{total} shown" if shown != total else f"{total} printers"
+            summary = f"{shown} of {total}" if shown != total else count_noun(total, "printer")
             if view_note:
                 summary = f"{view_note} · {summary}"
             bottom = count_text(counts, words=True)
             if bottom.cell_len + len(summary) + 2 > width:
                 bottom = count_text(counts, words=False)
             bottom.append(" " * max(2, width - bottom.cell_len - len(summary)))
-            bottom.append(summary, style="dim")
+            bottom.append(summary, style=MUTED)
         bottom.truncate(width, overflow="ellipsis")
         self.update(Text("\n").join([top, bottom]))
