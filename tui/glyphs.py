@@ -34,6 +34,7 @@ NAMED: dict[str, str] = {
     "»": ">",
     "«": "<",
     "≈": "~",
+    "≥": ">",  # time in state that began before farmdash watched
     "⧗": "~",
     "⚑": "!",  # an alert not yet acknowledged
     "‖": "=",
