@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from api.sim import FarmSettings, SimClock, generate_farm
+
 from .conftest import build_app, settle
+
+
+@pytest.fixture
+def demo_farm(sim_server):
+    """As in test_snapshots: realistic shapes, every printer named, no unreadable record."""
+    settings = FarmSettings(seed=7, realistic=True, nameless_one_in=0, unreadable_every=0)
+    farm = generate_farm(24, seed=7, clock=SimClock.frozen_at(), settings=settings)
+    sim_server.farm = farm
+    sim_server.faults.clear()
+    return farm
 
 
 @pytest.fixture

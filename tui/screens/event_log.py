@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ..events import KIND_LOOK, Event, EventKind
+from ..formatting import ALERT, MUTED
 from ..safe import text
 from .base import FarmScreen
 from .job_queue import JobQueueScreen
@@ -102,7 +103,7 @@ class EventLogScreen(FarmScreen[None]):
     def _cells(self, event: Event, now: datetime) -> tuple[Text, ...]:
         log = self.app.events.log
         waiting = log.is_alert(event) and event.id not in log.acked
-        mark = Text("⚑", style=Style(color="red", bold=True)) if waiting else Text(" ")
+        mark = Text("⚑", style=Style(color=ALERT, bold=True)) if waiting else Text(" ")
         look = KIND_LOOK[event.kind]
         style = {"error": "bold red", "warning": "bold yellow"}.get(look.severity, "") if waiting else ""
         what = Text(f"{look.glyph} ", style=style)
@@ -145,16 +146,16 @@ class EventLogScreen(FarmScreen[None]):
     def _show_title(self, shown: int) -> None:
         log = self.app.events.log
         title = Text("Event log", style="bold")
-        title.append(f"  {shown} shown of {len(log.events)}", style="dim")
+        title.append(f"  {shown} shown of {len(log.events)}", style=MUTED)
         if self.kind_filter:
             title.append(f"  kind: {self.kind_filter.replace('_', ' ')}", style="bold")
         if self.filter_text:
-            title.append("  filter: ", style="dim")
+            title.append("  filter: ", style=MUTED)
             title.append(repr(self.filter_text))
         waiting = len(log.unacknowledged())
         if waiting:
             keys = f"{self.app.binding_key('acknowledge')}/{self.app.binding_key('acknowledge-all')}"
-            title.append(f"  ⚑ {waiting} to acknowledge ({keys})", style="red")
+            title.append(f"  ⚑ {waiting} to acknowledge ({keys})", style=ALERT)
         if log.problem:
             title.append(f"  ▲ {log.problem}", style="bold red")
         self.query_one("#log-title", Static).update(title)

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..events import Event
+from ..formatting import ALERT, MUTED
 
 
 class AlertBadge(Static):
@@ -23,11 +24,11 @@ class AlertBadge(Static):
         if not waiting:
             return
         newest = waiting[-1]
-        line = Text(f" ⚑ {len(waiting)} ", style=Style(color="red", reverse=True, bold=True))
+        line = Text(f" ⚑ {len(waiting)} ", style=Style(color=ALERT, reverse=True, bold=True))
         line.append(" ")
         line.append(newest.summary, style="bold")  # Text: cloud names are data, never markup
         hint = f"  {log_key} event log"
         width = max(10, (self.size.width or 80) - 2)
         line.truncate(max(1, width - len(hint)), overflow="ellipsis")
-        line.append(hint, style="dim")
+        line.append(hint, style=MUTED)
         self.update(line)
