@@ -117,6 +117,11 @@ def _zone(value: tzinfo | str) -> tzinfo:
         raise ValueError(f"unknown time zone {value!r}") from None
 
 
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
 class _SessionInDoubt(ApiError):
     """A refusal that may mean the session is gone: `call` asks `check_session` before saying so."""
 
@@ -273,6 +278,7 @@ class CloudConnection:
         check = self._session_check
         if check is None or check.done() or self._checked_session != session:
             check = asyncio.ensure_future(self.check_session())
+            check.add_done_callback(_retrieve)  # its failure is handled below; never "never retrieved"
             self._session_check, self._checked_session = check, session
         try:
             return await asyncio.shield(check)
