@@ -88,8 +88,10 @@ class RecordReader:
         deadline = clock() + SLICE_SECONDS
         for index, raw in enumerate(items):
             key = record_key(raw)
-            if key is not None and last_raws.get(key) == raw:
+            previous = last_raws.get(key) if key is not None else None
+            if previous is not None and previous == raw:
                 record = last_models[key]
+                raw = previous  # keep the old copy: the new one dies young, so the GC never moves it
             else:
                 record = self._validate(call, model, raw, key, index)
             if keep and key is not None:
