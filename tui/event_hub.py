@@ -48,7 +48,8 @@ class FarmEvents:
     def on_poll(self, printers: Iterable[Printer], now: datetime) -> list[Event]:
         events = self.detector.observe(printers, now)
         self.log.note_seen(self.detector.pop_seen_changes(), now)
-        self._publish(events)
+        if events:  # a quiet poll wakes no listener: the screens repaint nothing
+            self._publish(events)
         return events
 
     def on_job(self, printer_id: int, job_id: int | None, filename: str, now: datetime) -> None:

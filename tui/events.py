@@ -198,13 +198,22 @@ class EventDetector:
                 seeded = first and printer.id in self._seeded
                 if seeded:
                     events.extend(self._compare(track, printer, now, while_away=True))
-                self._watch_temperatures(track, printer, now)  # start the clocks; nothing to tell yet
+                if printer.state_kind is PrinterState.PRINTING:
+                    self._watch_temperatures(track, printer, now)  # start the clocks; nothing to tell yet
                 self._note_seen(printer.id, track, printer, record=not seeded)
                 continue
-            events.extend(self._compare(track, printer, now, while_away=False))
-            events.extend(self._watch_progress(track, printer, now))
-            events.extend(self._watch_temperatures(track, printer, now))
-            self._note_seen(printer.id, track, printer)
+            # Most printers change nothing between two polls: only strings are compared for them.
+            if printer.state != track.seen.state:
+                events.extend(self._compare(track, printer, now, while_away=False))
+            if printer.state_kind is PrinterState.PRINTING:
+                events.extend(self._watch_progress(track, printer, now))
+                events.extend(self._watch_temperatures(track, printer, now))
+            else:
+                track.progress_since = None  # the stall clock starts again when printing does
+                if track.heaters:
+                    track.heaters.clear()
+            if printer.state != track.seen.state or printer.name != track.seen.name:
+                self._note_seen(printer.id, track, printer)
         self._seeded = {}
         return events
 
@@ -344,10 +353,6 @@ class EventDetector:
         return event
 
     def _watch_progress(self, track: _Track, printer: Printer, now: datetime) -> list[Event]:
-        if printer.state_kind is not PrinterState.PRINTING:
-            track.progress_since, track.stalled = now, False
-            track.percent = printer.progress
-            return []
         if printer.progress != track.percent or track.progress_since is None:
             track.percent, track.progress_since, track.stalled = printer.progress, now, False
             return []
@@ -360,9 +365,6 @@ class EventDetector:
         return [self._make(track, printer, EventKind.STALLED, now, detail=detail)]
 
     def _watch_temperatures(self, track: _Track, printer: Printer, now: datetime) -> list[Event]:
-        if printer.state_kind is not PrinterState.PRINTING:
-            track.heaters.clear()
-            return []
         s = self.settings
         events = []
         targets = printer.target_temps or []

@@ -147,3 +147,19 @@ async def test_a_restart_keeps_the_log_and_tells_what_changed_meanwhile(lab, adm
     assert await poll(third, admin, lab) == []
     assert [e.kind for e in third.unacknowledged()] == [EventKind.FINISHED]
     assert third.acknowledge_all(lab.now()) == 1 and hub_in(tmp_path).unacknowledged() == []
+
+
+async def test_a_quiet_poll_wakes_no_listener(lab, admin, tmp_path):
+    hub = hub_in(tmp_path)
+    batches = []
+    hub.subscribe(batches.append)
+    await poll(hub, admin, lab)
+    await poll(hub, admin, lab)
+    assert batches == []
+    hub.acknowledge_all(lab.now())  # nothing to acknowledge: nothing to tell either
+    assert batches == []
+    lab._go_offline(lab.printers[printer_id(lab, "Ready-2")], lab.now())
+    (offline,) = await poll(hub, admin, lab)
+    assert batches == [[offline]]
+    hub.acknowledge([offline.id], lab.now())
+    assert batches == [[offline], []]  # acknowledgements: an empty batch
