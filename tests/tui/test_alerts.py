@@ -20,7 +20,7 @@ from tui.alerts import (
     tmux_passthrough,
 )
 from tui.cli import build_parser
-from tui.config import Settings
+from tui.config import Settings, settings_problems
 from tui.events import Event, EventKind
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -100,8 +100,10 @@ def test_config_reads_the_alerts_table(tmp_path, monkeypatch):
     assert settings.alerts.bell is False and settings.alerts.desktop is True
     assert settings.alerts.detector_settings().stall_seconds == 300
     config.write_text('[alerts]\nkinds = ["exploded"]\n')
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         Settings()
+    (line,) = settings_problems(error.value)  # one line, naming the setting and the file
+    assert line.startswith(f"alerts.kinds.0 in {config}: Input should be 'job_started'") and "(got exploded)" in line
 
 
 def test_no_alerts_flag():
