@@ -27,6 +27,7 @@ from .app_events import EventsWiring
 from .bulk import BulkPlan, plan, summary
 from .commands import BindingCommands
 from .eventlog import EventLog
+from .output import by_span
 from .rules import why_not
 from .safe import plain
 from .screens.bulk import BulkScreen
@@ -56,6 +57,7 @@ class FarmDash(EventsWiring, App[None]):
         Binding("minus", "slower", "Slower refresh", id="slower", key_display="-", show=False),
         Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False),
         Binding("L", "event_log", "Event log", id="event-log", show=False),
+        Binding("ctrl+l", "redraw", "Redraw the screen", id="redraw", show=False),
     ]
 
     def __init__(
@@ -138,6 +140,10 @@ class FarmDash(EventsWiring, App[None]):
         if binding.id and binding.id in self._keymap:  # a remapped key: its own name, not the default's
             binding = Binding(binding.key, binding.action)
         return super().get_key_display(binding)
+
+    def _display(self, screen, renderable) -> None:
+        """Write partial frames span by span (see tui/output.py): bytes in proportion to what changed."""
+        super()._display(screen, by_span(renderable))
 
     # --- sessions and polling -----------------------------------------------------------------------
 
@@ -245,6 +251,10 @@ class FarmDash(EventsWiring, App[None]):
     def action_slower(self) -> None:
         larger = [s for s in REFRESH_STEPS if s > self.refresh_seconds]
         self._set_refresh(larger[0] if larger else REFRESH_STEPS[-1])
+
+    def action_redraw(self) -> None:
+        """Repaint every cell, whatever the terminal shows now (after another program wrote over it)."""
+        self.screen.refresh()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

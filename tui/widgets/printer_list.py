@@ -1,9 +1,11 @@
 """The base of the grid and the table: a virtual list of printers on Textual's Line API.
 
-Only what is on screen is drawn, and a poll that changes three printers repaints three cards:
-the widget compares each new `PrinterView` with the one it drew and refreshes just that region.
-This is what keeps 1,000-5,000 printers smooth over a slow SSH link (a stock DataTable repaints
-every visible cell on any change).
+Only what is on screen is drawn, and a poll repaints only the cells that changed: the widget
+remembers what it drew on each line (one strip per card) and, when the data changes, compares
+what each line would draw now with what it drew, span by span, and refreshes just those spans
+(Textual sends only refreshed regions). A nozzle going from 210° to 211° costs a few cells, not a
+card, and not the whole grid. This is what keeps 1,000-5,000 printers usable over a slow SSH
+link (a stock DataTable repaints every visible cell on any change).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..store import PrinterView
+from .line_diff import changed_span
 
 
 class PrinterList(ScrollView, can_focus=True):
@@ -68,6 +71,8 @@ class PrinterList(ScrollView, can_focus=True):
         self._cache: OrderedDict[tuple, list[Strip]] = OrderedDict()
         self._last_visible: set[int] | None = None
         self.stale = False  # the farm's data is old: every item carries the stale mark
+        # What each line on screen shows, by virtual line: one strip per column (None: blank).
+        self._drawn: dict[int, tuple[Strip | None, ...]] = {}
 
     # --- geometry (subclasses may lay items out in columns) -------------------------------------
 
@@ -100,6 +105,7 @@ class PrinterList(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
+        self._drawn.clear()
         self._update_virtual_size()
         self.refresh()
         self._announce_visible()
@@ -129,33 +135,64 @@ class PrinterList(ScrollView, can_focus=True):
         return None
 
     def set_items(self, items: list[PrinterView]) -> None:
-        """Show these printers; repaint only the ones that changed, keep the cursor on its printer."""
-        previous = self.items
+        """Show these printers; repaint only the cells that changed, keep the cursor on its printer."""
         selected_id = self.selected.id if self.selected else None
+        same_count = len(items) == len(self.items)
         self.items = items
         self._index = {view.id: i for i, view in enumerate(items)}
-        same_order = len(previous) == len(items) and all(a.id == b.id for a, b in zip(previous, items, strict=True))
-        if same_order:
-            for index, (old, new) in enumerate(zip(previous, items, strict=True)):
-                if old != new:
-                    self._refresh_item(index)
-        else:
-            self._update_virtual_size()
-            self.refresh()
         if selected_id is not None and selected_id in self._index:
             self.set_reactive(PrinterList.cursor, self._index[selected_id])
         elif self.cursor >= len(items):
             self.set_reactive(PrinterList.cursor, max(0, len(items) - 1))
-        if not same_order:
-            self._announce_visible()
+        if same_count and items:
+            self.refresh_changed()
+        else:
+            self._drawn.clear()
+            self._update_virtual_size()
+            self.refresh()
+        self._announce_visible()
 
     def update_items(self, views: list[PrinterView]) -> None:
-        """Replace the views of printers already shown (same place in the order); repaint those only."""
+        """Replace the views of printers already shown (same place in the order); repaint what changed."""
+        changed = False
         for view in views:
             index = self._index.get(view.id)
             if index is not None and self.items[index] != view:
                 self.items[index] = view
-                self._refresh_item(index)
+                changed = True
+        if changed:
+            self.refresh_changed()
+
+    def refresh_changed(self) -> None:
+        """Compare each line on screen with what it drew; refresh only the spans that differ."""
+        if not self.is_mounted or not self.size:
+            self.refresh()
+            return
+        scroll_x, scroll_y = self.scroll_offset
+        first, last = scroll_y, scroll_y + self.size.height
+        drawn = self._drawn
+        if len(drawn) > 4 * self.size.height:
+            for stale in [y for y in drawn if not first <= y < last]:
+                del drawn[stale]
+        item_width = self.item_width
+        for y in range(self.top_lines, self.size.height):  # the titles above stay as they are
+            virtual_y = y + scroll_y
+            parts = self._line_parts(virtual_y)
+            before = drawn.get(virtual_y)
+            if before is None or len(before) != len(parts):
+                self.refresh(Region(0, y, self.size.width, 1))
+                continue
+            for column, (old, new) in enumerate(zip(before, parts, strict=True)):
+                if old is new:
+                    continue
+                if new is None or old is None:
+                    x, width = column * item_width, item_width
+                else:
+                    span = changed_span(old, new)
+                    if span is None:
+                        continue
+                    x, width = column * item_width + span[0], span[1] - span[0]
+                self.refresh(Region(x - scroll_x, y, width, 1))
 
     def set_stale(self, stale: bool) -> None:
         """Mark every item as showing old data (or not): a repaint of what is on screen, only on a change."""
@@ -255,6 +292,22 @@ class PrinterList(ScrollView, can_focus=True):
             if not self.items:
                 self.refresh()
 
+    def _line_parts(self, virtual_y: int) -> tuple[Strip | None, ...]:
+        """The strips one virtual line of items is made of, one a column (None where no item is)."""
+        row, line = divmod(virtual_y - self.top_lines, self.ITEM_HEIGHT)
+        columns = self.columns
+        item_width = self.item_width
+        items = self.items
+        cursor = self.cursor
+        parts: list[Strip | None] = []
+        for col in range(columns):
+            index = row * columns + col
+            if index >= len(items):
+                parts.append(None)
+                continue
+            parts.append(self._item_strips(items[index], item_width, index == cursor)[line])
+        return tuple(parts)
+
     def render_line(self, y: int) -> Strip:
         width = self.content_width
         virtual_y = y + self.scroll_offset.y
@@ -267,16 +320,14 @@ class PrinterList(ScrollView, can_focus=True):
             )
         if y < self.top_lines:  # a table's titles stay on screen however far it scrolls
             return self.render_top_line(y, width)
-        row, line = divmod(virtual_y - self.top_lines, self.ITEM_HEIGHT)
-        columns = self.columns
+        parts = self._line_parts(virtual_y)
+        self._drawn[virtual_y] = parts
         item_width = self.item_width
         segments: list[Segment] = []
         used = 0
-        for col in range(columns):
-            index = row * columns + col
-            if index >= len(self.items):
+        for strip in parts:
+            if strip is None:
                 break
-            strip = self._item_strips(self.items[index], item_width, index == self.cursor)[line]
             segments.extend(strip)
             used += item_width
         if used < width:

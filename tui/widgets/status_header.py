@@ -1,4 +1,8 @@
-"""The top lines: organisation and user, printers per state, and the connection's health."""
+"""The top lines: organisation and user, printers per state, and the connection's health.
+
+Drawn on the Line API and refreshed span by span: a poll that moves only the clock repaints the
+clock's cells, and a poll that changes nothing here sends nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,17 @@ from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
-from textual.widgets import Static
+from textual import events
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.visual import Visual, visualize
+from textual.widget import Widget
 
 from api import PrinterState
 
 from ..formatting import ALERT, MUTED, clock_time
 from ..states import COUNT_ORDER, count_noun, count_word, look
+from .line_diff import changed_span
 
 
 def health_text(last_update: datetime | None, stale_since: datetime | None, problem: str | None) -> Text:
@@ -44,10 +53,53 @@ def count_text(counts: dict[PrinterState, int], *, words: bool) -> Text:
     return text
 
 
-class StatusHeader(Static):
+class StatusHeader(Widget):
     DEFAULT_CSS = """
     StatusHeader { height: 2; background: $panel; padding: 0 1; }
     """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._lines: list[Text] = [Text(), Text()]
+        self._strips: list[Strip] = []
+        self._shown: dict | None = None
+
+    def render(self) -> Text:
+        """The two lines as text (what tests read)."""
+        return Text("\n").join(self._lines)
+
+    def _render_strips(self, lines: list[Text]) -> list[Strip]:
+        """The lines drawn exactly as a Static would draw them (same visual, same strips)."""
+        width, height = self.size
+        visual = visualize(self, Text("\n").join(lines), markup=False)
+        return Visual.to_strips(self, visual, width, height, self.visual_style)
+
+    def render_line(self, y: int) -> Strip:
+        if not self._strips or self._strips[0].cell_length != self.size.width:
+            self._strips = self._render_strips(self._lines)
+        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width, self.rich_style)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._shown is not None:
+            self.show(**self._shown)
+        self._strips = []
+        self.refresh()
+
+    def _set_lines(self, lines: list[Text]) -> None:
+        """Keep the new lines; refresh only the cells that differ from what is drawn."""
+        if lines == self._lines:
+            return
+        self._lines = lines
+        if not self.is_mounted or not self.size or not self._strips:
+            self._strips = []
+            self.refresh()
+            return
+        strips = self._render_strips(lines)
+        for y, (old, new) in enumerate(zip(self._strips, strips, strict=False)):
+            span = changed_span(old, new)
+            if span is not None:
+                self.refresh(Region(span[0], y, span[1] - span[0], 1))
+        self._strips = strips
 
     def show(
         self,
@@ -64,6 +116,19 @@ class StatusHeader(Static):
         view_note: str = "",
         read_only: bool = False,
     ) -> None:
+        self._shown = {
+            "organization": organization,
+            "user": user,
+            "counts": counts,
+            "total": total,
+            "shown": shown,
+            "last_update": last_update,
+            "stale_since": stale_since,
+            "problem": problem,
+            "refresh_seconds": refresh_seconds,
+            "view_note": view_note,
+            "read_only": read_only,
+        }
         width = max(20, self.size.width - 2 if self.size.width else 100)
         top = Text()
         top.append(organization or "3DPrinterOS", style="bold")
@@ -92,4 +157,4 @@ class StatusHeader(Static):
             bottom.append(" " * max(2, width - bottom.cell_len - len(summary)))
             bottom.append(summary, style=MUTED)
         bottom.truncate(width, overflow="ellipsis")
-        self.update(Text("\n").join([top, bottom]))
+        self._set_lines([top, bottom])

@@ -1,0 +1,139 @@
+"""What reaches the terminal: only the cells that changed, and a screen that stays right.
+
+The app runs headless, but every update Textual would write is rendered to escape sequences and
+fed into a terminal emulator (pyte), the way a real terminal would see it.
+"""
+
+from __future__ import annotations
+
+import pyte
+from textual.geometry import Region
+
+from api import PrinterState
+from tui.widgets.printer_grid import PrinterGrid
+from tui.widgets.printer_table import PrinterTable
+
+from .conftest import settle
+
+
+class Terminal:
+    """A pyte screen fed with every byte the app writes, and the dirty regions of each frame.
+
+    The headless driver is told it is a terminal: the app then renders and writes each frame
+    exactly as it would to a real one, and the bytes land here.
+    """
+
+    def __init__(self, app, size: tuple[int, int]) -> None:
+        self.app = app
+        self.size = size
+        self.screen = pyte.Screen(*size)
+        self.stream = pyte.Stream(self.screen)
+        self.regions: list[Region] = []
+        self.written = 0
+        terminal = self
+        driver = app._driver
+
+        class TerminalDriver(type(driver)):
+            @property
+            def is_headless(self) -> bool:
+                return False
+
+            def write(self, data: str) -> None:
+                terminal.written += len(data.encode())
+                terminal.stream.feed(data)
+
+        driver.__class__ = TerminalDriver
+
+    def watch_regions(self) -> None:
+        """Record the screen regions each frame repaints, from now on."""
+        compositor = self.app.screen._compositor
+        render_update = compositor.render_update
+
+        def spy(*args, **kwargs):
+            self.regions.extend(compositor._dirty_regions)
+            return render_update(*args, **kwargs)
+
+        compositor.render_update = spy
+
+    def cells(self, screen: pyte.Screen | None = None) -> list[list[tuple]]:
+        screen = screen or self.screen
+        return [[tuple(screen.buffer[y][x]) for x in range(screen.columns)] for y in range(screen.lines)]
+
+    def fresh(self) -> pyte.Screen:
+        """The whole screen rendered from scratch onto a blank terminal."""
+        screen = pyte.Screen(*self.size)
+        update = self.app.screen._compositor.render_update(full=True, screen_stack=self.app._background_screens)
+        pyte.Stream(screen).feed(update.render_segments(self.app.console))
+        return screen
+
+    def stale_rows(self) -> list[tuple[str, str]]:
+        fresh = self.fresh()
+        return [
+            (shown, rendered)
+            for shown, rendered, a, b in zip(
+                self.screen.display, fresh.display, self.cells(), self.cells(fresh), strict=True
+            )
+            if a != b
+        ]
+
+
+async def test_one_degree_on_one_card_repaints_only_those_cells(app, demo_farm):
+    async with app.run_test(size=(80, 24)) as pilot:
+        terminal = Terminal(app, (80, 24))
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        # a card of the first row, not the selected one, that shows its nozzle's temperature
+        card = next(i for i, v in enumerate(grid.items[:3]) if i != grid.cursor and v.tools and v.tools[0][0])
+        printer = demo_farm.printers[grid.items[card].id]
+        printer.temps[1] = float(round(printer.temps[1]) + 1)
+        terminal.watch_regions()
+        terminal.written = 0
+        app.poll_printers()
+        await settle(pilot)
+
+        assert 0 < terminal.written <= 200, terminal.written  # a cursor move, a colour and four cells
+        assert grid.items[card].tools[0][0] == round(printer.temps[1])
+        card_region = grid.item_region(card).translate(grid.region.offset)
+        assert terminal.regions, "the change was not drawn"
+        assert all(card_region.contains_region(region) for region in terminal.regions), terminal.regions
+        assert sum(region.area for region in terminal.regions) <= 4  # "210°" -> "211°", not the card
+        assert terminal.stale_rows() == []
+
+
+async def test_nothing_changed_nothing_sent(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        terminal = Terminal(app, (80, 24))
+        await settle(pilot)
+        terminal.watch_regions()
+        app.poll_printers()  # the farm's clock is frozen: the same data again
+        await settle(pilot)
+        assert terminal.regions == []
+
+
+async def test_closed_toasts_leave_no_fragment(app, demo_farm):
+    app.NOTIFICATION_TIMEOUT = 1.0
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        terminal = Terminal(app, (80, 24))
+        await settle(pilot)
+        await pilot.press("v")
+        table = app.screen.query_one(PrinterTable)
+        ready = next(view for view in table.items if view.state is PrinterState.READY)
+        table.select_printer(ready.id)
+        await pilot.press(*"u" * 6)
+        await pilot.pause()
+        assert "is ready, not paused" in "\n".join(terminal.screen.display)
+        await pilot.pause(1.3)  # the toasts expire
+        await settle(pilot)
+        assert not app._notifications
+        assert terminal.stale_rows() == []
+
+
+async def test_ctrl_l_repaints_every_cell(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        terminal = Terminal(app, (80, 24))
+        await settle(pilot)
+        terminal.stream.feed("\x1b[5;5Hjunk")  # another program wrote over the dashboard
+        assert terminal.stale_rows()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert terminal.stale_rows() == []

@@ -1,0 +1,57 @@
+"""Which cells of a line changed: the smallest span to repaint, so a poll sends only what moved.
+
+Textual sends exactly the regions a widget refreshes, and a refreshed region re-sends every cell
+in it. A card whose nozzle went from 210° to 211° needs three cells, not the card's 7 x 26.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual.strip import Strip
+
+
+def _cells(segments: list[Segment]) -> list[tuple[str, object]]:
+    """One (character, style) a cell; a wide character's second cell is ("", style)."""
+    cells: list[tuple[str, object]] = []
+    append = cells.append
+    for text, style, _ in segments:
+        if text.isascii():
+            cells.extend((char, style) for char in text)
+            continue
+        for char in text:
+            append((char, style))
+            if cell_len(char) == 2:
+                append(("", style))
+    return cells
+
+
+def changed_span(old: Strip | None, new: Strip) -> tuple[int, int] | None:
+    """The cells [start, end) where `new` draws something other than `old`; None if nothing."""
+    if old is new:
+        return None
+    old_segments = old._segments if old is not None else None
+    new_segments = new._segments
+    if old_segments == new_segments:
+        return None
+    if old_segments is None:
+        return (0, new.cell_length)
+    before, after = _cells(old_segments), _cells(new_segments)
+    shortest = min(len(before), len(after))
+    start = 0
+    while start < shortest and before[start] == after[start]:
+        start += 1
+    end_before, end_after = len(before), len(after)
+    while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
+        end_before -= 1
+        end_after -= 1
+    end = max(end_before, end_after)
+    if start >= end:
+        return None
+    # Never cut a wide character in two: widen the span to whole characters.
+    for cells in (before, after):
+        if 0 < start < len(cells) and cells[start][0] == "":
+            start -= 1
+        if end < len(cells) and cells[end][0] == "":
+            end += 1
+    return (start, end)
