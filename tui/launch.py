@@ -9,36 +9,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import logging
 import os
 import signal
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from api import LIVE_ENDPOINT, TEST_ENDPOINT, PrinterOSClient
+from api import PrinterOSClient
 
 from .app import FarmDash, make_app
 from .ascii_driver import ascii_driver
 from .config import Settings, env_password, refresh_problem, setting_source, settings_problems, state_dir
-from .endpoint import endpoint_problem, insecure_notice
+from .connection import StartError, choose_endpoint, log_to_file, session_path
+from .endpoint import insecure_notice
 from .eventlog import EventLog
 from .keymap import keymap_problems
-from .session import Credentials, SessionStore, prepare_state_dir, session_file
+from .session import Credentials, SessionStore, prepare_state_dir
 from .terminal import NEEDS_TERMINAL, detect_ascii_reason, driven_elsewhere, is_terminal
 
 # Signals that mean "the user or the system wants farmdash gone": leave the terminal as it was found.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-
-
-class StartError(Exception):
-    """A problem found at start: one line per problem, then exit 2."""
-
-    def __init__(self, *lines: str) -> None:
-        super().__init__(*lines)
-        self.lines = lines
 
 
 @dataclass
@@ -93,47 +83,13 @@ def check_start(args: argparse.Namespace) -> Start:
     return Start(settings, refresh, read_only=bool(getattr(args, "read_only", False)))
 
 
-def choose_endpoint(args: argparse.Namespace, settings: Settings) -> str:
-    """The cloud URL from the flag, the test-cloud switch, the settings, or the live cloud; checked."""
-    if args.endpoint is not None:
-        endpoint, source = args.endpoint, "--endpoint"
-    elif args.test_cloud:
-        endpoint, source = TEST_ENDPOINT, "--test-cloud"
-    elif settings.endpoint is not None:
-        endpoint, source = settings.endpoint, setting_source("endpoint")
-    else:
-        endpoint, source = LIVE_ENDPOINT, "the live cloud"
-    allow = bool(args.allow_insecure_http or settings.allow_insecure_http)
-    problem = endpoint_problem(endpoint, source, allow_insecure_http=allow)
-    if problem:
-        raise StartError(problem)
-    return endpoint
-
-
 def prepare_state(start: Start) -> bool:
     """The state directory holds the log and the session; without it farmdash runs and says so once."""
     problem = prepare_state_dir(state_dir(), own=not os.environ.get("FARMDASH_STATE_DIR"))
     if problem:
         start.notices.append(problem)
-    _log_to_file(state_dir() if problem is None else None)
+    log_to_file(state_dir() if problem is None else None)
     return problem is None
-
-
-def _log_to_file(directory: Path | None) -> None:
-    """Logs go to a file: anything written to the terminal would tear the dashboard."""
-    handler: logging.Handler = logging.NullHandler()
-    if directory is not None:
-        with contextlib.suppress(OSError):
-            handler = logging.FileHandler(directory / "farmdash.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.WARNING)
-
-
-def session_path(endpoint: str, username: str) -> Path:
-    """One session file per cloud and user (`farmdash print` finds the same file)."""
-    return session_file(state_dir(), endpoint, username)
 
 
 def cloud_app(endpoint: str, start: Start) -> FarmDash:

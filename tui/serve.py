@@ -20,6 +20,9 @@ from textual_serve.server import Server
 PASSTHROUGH = [
     ("--demo", "demo", False),
     ("--test-cloud", "test_cloud", False),
+    ("--allow-insecure-http", "allow_insecure_http", False),
+    ("--read-only", "read_only", False),
+    ("--no-alerts", "no_alerts", False),
     ("--endpoint", "endpoint", True),
     ("--refresh", "refresh", True),
     ("--printers", "printers", True),
