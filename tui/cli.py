@@ -19,8 +19,6 @@ farmdash: a live terminal dashboard for 3D-print farms on the 3DPrinterOS cloud.
   farmdash --demo              try it on a simulated farm (no account, no network)
   farmdash                     the live cloud; credentials from FARMDASH_USERNAME and
                                FARMDASH_PASSWORD, a saved session, or the login screen
-  farmdash sim --port 8800     serve the simulated cloud for other tools
-  farmdash serve               the dashboard in a web browser (http://127.0.0.1:8000)
 """
 
 EPILOG = """\
@@ -51,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--read-only", action="store_true", help="send nothing: every action key says so (wall display)"
     )
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     print_cmd.add_parser(sub)
     sim = sub.add_parser(
         "sim", help="serve the simulated cloud until Ctrl+C", description="Serve the simulated 3DPrinterOS cloud."

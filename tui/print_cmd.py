@@ -36,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     """The `print` subcommand; connection flags may also follow it (`default=SUPPRESS` keeps the main ones)."""
     cmd = sub.add_parser(
         "print",
-        help="upload a file and queue or print it on printers (for scripts)",
+        help="upload a file and queue or print it (scripts)",
         description="Upload FILE from this machine and send it to each printer named. One line per "
         "printer on stdout; progress on stderr. Exit 0 only if every printer got the job.",
     )

@@ -36,7 +36,7 @@ def _formats(parser: argparse.ArgumentParser, *names: str) -> None:
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser(
         "serve",
-        help="serve the dashboard to a browser until Ctrl+C",
+        help="the dashboard in a web browser",
         description="Serve the dashboard to a web browser (textual-serve). Bound to loopback by default:"
         " anyone who can reach the address gets the dashboard with this server's credentials.",
     )
@@ -47,7 +47,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
 
     status = sub.add_parser(
         "status",
-        help="one snapshot of the farm; exit 0 fine, 1 needs a person, 2 error/offline, 3 unknown",
+        help="one snapshot of the farm (Nagios exit codes)",
         description="One snapshot of the farm as a plain table (or JSON lines, or CSV). Exit code as a Nagios"
         " plugin's: 0 all fine, 1 some printer needs a person (paused, bed not clear), 2 some printer in error"
         " or offline, 3 the cloud could not be read.",
@@ -60,7 +60,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
 
     events = sub.add_parser(
         "events",
-        help="the event log (--follow: print new events until Ctrl+C)",
+        help="the event log; --follow for new events",
         description="The event log the dashboard keeps (events.jsonl in the state directory), oldest first."
         " --follow then polls the cloud and prints each new event as it happens, until Ctrl+C.",
     )
@@ -74,7 +74,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
 
     report = sub.add_parser(
         "report",
-        help="the cloud's job report for a date range (organisation admins)",
+        help="job reports for a date range (admins)",
         description="The finished-jobs or custom report for a date range (at most 365 days; default the last"
         " 30), summed per day, printer, type and workgroup; --csv or --json give the rows themselves.",
     )
