@@ -113,7 +113,8 @@ class Result(StrEnum):
     REFUSED = "refused"  # the cloud said no, in its words
     SKIPPED = "skipped"  # not sent: the action does not apply, with the reason
     UNKNOWN = "outcome unknown"  # sent, but the answer was lost: the printer is re-read
-    NOT_SENT = "not sent"  # the session ended before it could be sent
+    NOT_SENT = "not sent"  # the cloud could not be reached: nothing happened, press again
+    SESSION_ENDED = "not sent, session ended"  # log in again, then press again (never resent by itself)
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ class ActionRunner:
 
     def name_of(self, printer_id: int) -> str:
         printer = self.store.printers.get(printer_id)
-        return (printer.name or f"#{printer_id}") if printer else f"#{printer_id}"
+        return printer.display_name if printer else f"#{printer_id}"
 
     def claim(self, kind: str, printer_ids: Iterable[int]) -> tuple[list[int], list[Outcome]]:
         """Mark these printers busy with `kind`; those already busy with it are skipped, with why."""
@@ -327,10 +328,13 @@ class ActionRunner:
         """A failed request as an outcome: refused in the cloud's words, not sent, or unknown."""
         if isinstance(exc, AuthError):
             message = f"not sent: the cloud ended the session ({exc.message})."
-            return Outcome(kind, printer_id, name, Result.NOT_SENT, message, job_id)
+            return Outcome(kind, printer_id, name, Result.SESSION_ENDED, message, job_id)
         if isinstance(exc, ApiError):
             return Outcome(kind, printer_id, name, Result.REFUSED, exc.message, job_id)
-        return Outcome(kind, printer_id, name, Result.UNKNOWN, exc.message, job_id)
+        if exc.outcome_unknown:  # sent, but the answer was lost: the cloud may have acted
+            return Outcome(kind, printer_id, name, Result.UNKNOWN, exc.message, job_id)
+        message = f"not sent: the cloud could not be reached ({exc.message})."
+        return Outcome(kind, printer_id, name, Result.NOT_SENT, message, job_id)
 
     async def job_for(self, target: Target, printer_id: int) -> int | None:
         """The job a printer-level key acts on: the running one, or the oldest queued one."""

@@ -273,7 +273,7 @@ class FarmDash(EventsWiring, App[None]):
             self.notify("No printer selected.", severity="warning")
             return
         spec = ACTIONS[kind]
-        name = printer.name or f"#{printer_id}"
+        name = printer.display_name
         reason = why_not(kind, name, printer.state_kind, job_status, self.key_for)
         if reason:
             self.notify(reason, title=f"Cannot {spec.verb}", severity="warning")
@@ -312,8 +312,8 @@ class FarmDash(EventsWiring, App[None]):
 
     async def after_actions(self, outcomes: list[Outcome]) -> None:
         """After a run: log in again if the session ended, else read the printers that were sent to."""
-        if any(outcome.result is Result.NOT_SENT for outcome in outcomes):
-            self.session_lost(next(o.message for o in outcomes if o.result is Result.NOT_SENT))
+        if any(outcome.result is Result.SESSION_ENDED for outcome in outcomes):
+            self.session_lost(next(o.message for o in outcomes if o.result is Result.SESSION_ENDED))
             return
         sent = [o.printer_id for o in outcomes if o.result in (Result.DONE, Result.REFUSED, Result.UNKNOWN)]
         for printer_id in sent:  # show what the printer is really doing now
@@ -351,7 +351,9 @@ class FarmDash(EventsWiring, App[None]):
         )
         for outcome in outcomes:
             self._audit(outcome)
-        refused = any(o.result in (Result.REFUSED, Result.UNKNOWN, Result.NOT_SENT) for o in outcomes)
+        refused = any(
+            o.result in (Result.REFUSED, Result.UNKNOWN, Result.NOT_SENT, Result.SESSION_ENDED) for o in outcomes
+        )
         self.notify(
             summary(bulk.kind, [*outcomes, *(o for o in self._planned_skips(bulk))]),
             title=f"{ACTIONS[bulk.kind].label}: {len(bulk.lines)} printers",
@@ -367,10 +369,16 @@ class FarmDash(EventsWiring, App[None]):
         spec = ACTIONS[outcome.kind]
         if outcome.result is Result.DONE:
             self.notify(outcome.sentence, title="Done", timeout=4)
-        elif outcome.result is Result.NOT_SENT:
+        elif outcome.result is Result.SESSION_ENDED:
             self.notify(
                 f"Could not {spec.verb} on {outcome.printer_name}: {outcome.message} "
                 f"Nothing was sent; press {self.key_for(outcome.kind)} again once logged in.",
+                title="Not sent", severity="error", timeout=10,
+            )  # fmt: skip
+        elif outcome.result is Result.NOT_SENT:
+            self.notify(
+                f"Could not {spec.verb} on {outcome.printer_name}: {outcome.message} "
+                f"Press {self.key_for(outcome.kind)} again when the cloud answers.",
                 title="Not sent", severity="error", timeout=10,
             )  # fmt: skip
         elif outcome.result is Result.UNKNOWN:

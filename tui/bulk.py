@@ -79,7 +79,7 @@ def plan(
         printer = store.printers.get(printer_id)
         if printer is None:
             continue
-        name = printer.name or f"#{printer_id}"
+        name = printer.display_name
         reason = why_not(kind, name, printer.state_kind, keys=keys)
         if reason:
             lines.append(PlanLine(printer_id, name, False, skip_text(printer.state_kind, reason)))
@@ -101,7 +101,7 @@ def summary(kind: str, outcomes: list[Outcome]) -> str:
     parts = []
     if counts[Result.DONE]:
         parts.append(f"{counts[Result.DONE]} {DONE_WORDS[kind]}")
-    for result in (Result.REFUSED, Result.UNKNOWN, Result.NOT_SENT, Result.SKIPPED):
+    for result in (Result.REFUSED, Result.UNKNOWN, Result.NOT_SENT, Result.SESSION_ENDED, Result.SKIPPED):
         if counts[result]:
             parts.append(f"{counts[result]} {result.value}")
     text = ", ".join(parts) or "nothing sent"

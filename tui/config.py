@@ -10,9 +10,10 @@ import os
 import re
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_config_dir, user_state_dir
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from .alerts import AlertSettings
@@ -48,8 +49,19 @@ class Settings(BaseSettings):
     stagger_seconds: float = Field(default=10.0, ge=0, le=3600, allow_inf_nan=False)
     # Where the file picker (o) opens; the home directory when unset.
     files_dir: str | None = None
+    # The time zone of the cloud's date strings: the API does not say (UTC, as observed so far).
+    cloud_timezone: str = "UTC"
     # which events alert and how: bell, desktop notification, Apprise URLs (see tui/alerts.py)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+
+    @field_validator("cloud_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a time zone name (e.g. UTC, Europe/Berlin)") from None
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -86,7 +98,8 @@ def settings_problems(error: Exception) -> list[str]:
                 source = f"{name} in {config_path()}"
             given = problem.get("input")
             shown = f" (got {shorten(given)})" if isinstance(given, str | int | float | bool) else ""
-            lines.append(f"{source}: {problem['msg']}{shown}")
+            message = problem["msg"].removeprefix("Value error, ")  # a validator's own words
+            lines.append(f"{source}: {message}{shown}")
         return lines
     if isinstance(error, tomllib.TOMLDecodeError):
         return [f"{config_path()} is not valid TOML: {error}"]

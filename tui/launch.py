@@ -109,7 +109,7 @@ def cloud_app(endpoint: str, start: Start) -> FarmDash:
     notice = insecure_notice(endpoint)
     if notice:
         start.notices.append(notice)
-    client = PrinterOSClient(endpoint, session=session)
+    client = PrinterOSClient(endpoint, session=session, cloud_timezone=settings.cloud_timezone)
     return make_app(
         client,
         refresh_seconds=start.refresh,

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from operator import itemgetter
 
-from api import Printer, PrinterState
+from api import PRINTING_LOCALLY, Printer, PrinterState
 
 from .formatting import age_label, eta_from
-from .states import BUSY_STATES, STATES, count_word
+from .states import BUSY_STATES, STATES, count_word, state_word
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,7 @@ class CurrentJob:
     filename: str = ""
     printing_duration: int | None = None
     owner: str = ""  # the email of whoever queued the running job
+    refused: bool = False  # the cloud refused the look-up ("No access"): not known, and not asked again
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,12 @@ class PrinterView:
     owner: str = ""  # who queued the running job
     reason: str = ""  # why the last job ended, in the cloud's words (error and bed-not-clear printers)
     in_flight: str = ""  # an action sent and not yet confirmed by a read: "clearing…"
+    locally: bool = False  # "printing" with no printing job in the cloud: started at the printer
+
+    @property
+    def word(self) -> str:
+        """The state's word on cards, rows and headers."""
+        return PRINTING_LOCALLY.upper() if self.locally else state_word(self.state, self.raw_state)
 
     @property
     def needs_person(self) -> bool:
@@ -116,6 +123,7 @@ class FarmStore:
     last_update: datetime | None = None
     stale_since: datetime | None = None
     problem: str | None = None
+    unreadable: int = 0  # printer records the last poll could not read (skipped; the rest stay live)
     # Views and sort keys are kept until their printer changes: a poll of 5,000 printers in
     # which 300 moved rebuilds 300 views, not 5,000.
     _views: dict[int, PrinterView] = field(default_factory=dict, repr=False)
@@ -282,7 +290,7 @@ class FarmStore:
         offline = state is PrinterState.OFFLINE
         return PrinterView(
             id=printer.id,
-            name=printer.name,
+            name=printer.display_name,
             type=printer.type,
             state=state,
             raw_state=printer.state,
@@ -300,6 +308,7 @@ class FarmStore:
             queued=queue.queued if queue else None,
             owner=job.owner if job and state in BUSY_STATES else "",
             reason=queue.reason if queue and state in (PrinterState.ERROR, PrinterState.BED_NOT_CLEAR) else "",
+            locally=state is PrinterState.PRINTING and job is not None and job.job_id is None and not job.refused,
             in_flight=self.in_flight.get(printer.id, ""),
         )
 

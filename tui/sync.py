@@ -172,6 +172,7 @@ class FarmSync:
             return PollOutcome(False)
         self.failures = 0
         self._relogins = 0
+        self.store.unreadable = printers.unreadable
         self.pending_lookups |= self.store.replace_printers(printers, self.clock())
         self.pending_lookups |= self._failed_lookups & self.store.printers.keys()
         self._failed_lookups.clear()
@@ -239,6 +240,13 @@ class FarmSync:
         except AuthError:
             self.pending_lookups.add(printer_id)
             raise
+        except ApiError as exc:
+            # Refused ("No access" on a printer of another workgroup): asking again at every poll
+            # would only be refused again. Asked again when the printer starts another job.
+            log.info("jobs of printer %s refused: %s", printer_id, exc)
+            if printer_id in self.store.printers and self.store.printers[printer_id].state_kind in BUSY_STATES:
+                self.store.set_current_job(printer_id, CurrentJob(None, refused=True))
+            return
         except PrinterOSError as exc:
             # Asked again at a later poll: a failed look-up must not leave the card without its file.
             log.info("jobs of printer %s not read yet: %s", printer_id, exc)

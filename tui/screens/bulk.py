@@ -25,6 +25,7 @@ LOOK = {
     Result.REFUSED: ("✗", "red"),
     Result.UNKNOWN: ("?", "yellow"),
     Result.NOT_SENT: ("✗", "red"),
+    Result.SESSION_ENDED: ("✗", "red"),
     Result.SKIPPED: ("·", "bright_black"),
 }
 

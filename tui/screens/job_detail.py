@@ -45,6 +45,9 @@ def job_table(job: JobInfo, printer_name: str, preview: str | None) -> Table:
     if job.extruders:
         nozzles = ", ".join(f"{e.key} {e.temperature:g}°" for e in job.extruders if e.temperature)
         table.add_row("Nozzle", text(nozzles or "—"))
+        weights = [f"{e.key} {grams(e.weight)}" for e in job.extruders if e.weight]
+        if weights:  # per extruder, when the cloud sends it (a list of {"w": ...} objects)
+            table.add_row("Filament", text(", ".join(weights)))
     if job.heated_bed is False:
         table.add_row("Bed", "not heated")
     else:

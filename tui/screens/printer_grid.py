@@ -100,6 +100,8 @@ class PrinterGridScreen(FarmScreen[None]):
             else:
                 self.active_list.set_empty_text("Waiting for the cloud…")
         notes = [f"sort: {self.sort_key}"] if self.sort_key != "name" else []
+        if store.unreadable:
+            notes.insert(0, f"{store.unreadable} {'printer' if store.unreadable == 1 else 'printers'} unreadable")
         if store.marked:
             notes.insert(0, f"{len(store.marked)} marked")
         if self.workgroup is not None:

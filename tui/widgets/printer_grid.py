@@ -10,7 +10,7 @@ from rich.text import Text
 from api import PrinterState
 
 from ..formatting import ALERT, bed_text, compact_age, finish_label, nozzle_text, progress_bar
-from ..states import look, state_word
+from ..states import look
 from ..store import MARK_GLYPH, MARK_STYLE, PrinterView
 from .printer_list import PrinterList
 
@@ -58,7 +58,7 @@ class PrinterGrid(PrinterList):
     def render_item(self, view: PrinterView, width: int, selected: bool) -> list[Text]:
         state_look = look(view.state)
         glyph, colour = state_look.glyph, state_look.colour
-        word = state_word(view.state, view.raw_state)
+        word = view.word
         dim = view.state is PrinterState.OFFLINE
         border_colour = colour if view.needs_person else ("grey50" if not selected else "white")
         tl, h, tr, v, bl, br = HEAVY if (selected or view.needs_person) else ROUND

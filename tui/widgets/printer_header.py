@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..formatting import ALERT, MUTED, bed_text, finish_label, nozzle_text, progress_bar
-from ..states import look, state_word
+from ..states import look
 from ..store import PrinterView
 
 
@@ -25,7 +25,7 @@ class PrinterHeader(Static):
         top = Text(view.name, style="bold")
         top.append(f"  {view.type}", style=MUTED)
         top.append("  ")
-        word = f" {glyph} {state_word(view.state, view.raw_state)} "
+        word = f" {glyph} {view.word} "
         top.append(word, style=Style(color=colour, bold=True, reverse=view.needs_person))
         if stale:
             top.append(f"  ▲ STALE: {stale}", style=f"bold {ALERT}")

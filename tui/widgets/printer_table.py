@@ -13,7 +13,7 @@ from textual.strip import Strip
 
 from ..formatting import ALERT, bed_text, finish_label, progress_bar, temp
 from ..shorten import cut_middle
-from ..states import look, state_word
+from ..states import look
 from ..store import MARK_GLYPH, MARK_STYLE, PrinterView
 from .printer_grid import MUTED
 from .printer_list import PrinterList
@@ -110,7 +110,7 @@ class PrinterTable(PrinterList):
             name.append(f"{MARK_GLYPH} ", style=MARK_STYLE)
         name.append(view.name, style="bold")
         state = Text(
-            f"{state_look.glyph} {state_word(view.state, view.raw_state)}",
+            f"{state_look.glyph} {view.word}",
             style=Style(color=state_look.colour, bold=view.needs_person),
         )
         if view.in_flight:
