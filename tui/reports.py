@@ -8,10 +8,10 @@ are read from the columns farmdash recognises by their titles.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -346,58 +346,101 @@ def summarise(
     *,
     one_workgroup: bool = False,
 ) -> Summary:
-    """Per day, per printer, per printer type, and material per workgroup (per user within one)."""
+    """Per day, per printer, per printer type, and material per workgroup (per user within one).
+
+    Sums are kept in plain lists and the models built once at the end; the cells' words (status,
+    names, dates) repeat, so each distinct one is read once. A year of a large farm is many
+    thousands of rows.
+    """
     roles = column_roles(columns)
-
-    def cell(row: Sequence[Any], role: str) -> Any:
-        index = roles.get(role)
-        return row[index] if index is not None and index < len(row) else None
-
-    per_day = {day: DayCount(day=day) for day in span.each_day()}
-    printers: dict[str, PrinterHours] = {}
-    types: dict[str, TypeFailures] = {}
+    width = max(roles.values(), default=-1) + 1
     material_by = "workgroup" if "workgroups" in roles and not one_workgroup else "user"
-    material: dict[str, Material] = defaultdict(lambda: Material(name=""))
-    summary = Summary(material_by=material_by)
-    for row in rows:
-        outcome = Outcome.DONE if kind is ReportKind.FINISHED else outcome_of(cell(row, "status"))
-        hours = hours_of(cell(row, "real_time"))
-        grams = number_of(cell(row, "material"))
-        summary.jobs += 1
-        summary.hours += hours
-        summary.grams += grams
-        if outcome in OUTCOMES:
-            setattr(summary, outcome.value, getattr(summary, outcome.value) + 1)
-        day = day_of(cell(row, "ended") if kind is ReportKind.FINISHED else cell(row, "started"))
-        count = per_day.get(day) if day else None
-        if count is not None and outcome in OUTCOMES:
-            setattr(count, outcome.value, getattr(count, outcome.value) + 1)
-        if "printer" in roles:
-            name = cell_text(cell(row, "printer")) or "(no name)"
-            entry = printers.setdefault(name, PrinterHours(printer=name))
-            entry.jobs += 1
-            entry.hours += hours
-        if "printer_type" in roles:
-            name = cell_text(cell(row, "printer_type")) or "(no type)"
-            kind_entry = types.setdefault(name, TypeFailures(printer_type=name))
-            kind_entry.jobs += 1
-            kind_entry.failed += int(outcome is Outcome.FAILED)
-            kind_entry.cancelled += int(outcome is Outcome.CANCELLED)
-        owners = (
-            [name for name in cell_text(cell(row, "workgroups")).split(",") if name.strip()] or ["(no workgroup)"]
-            if material_by == "workgroup"
-            else [cell_text(cell(row, "user")) or "(unknown)"]
-        )
+    slot = {Outcome.DONE: 0, Outcome.FAILED: 1, Outcome.CANCELLED: 2}
+    outcome_cache: dict[object, int | None] = {}
+    day_cache: dict[object, date | None] = {}
+    text_cache: dict[object, str] = {}
+
+    def text_of(value: object) -> str:
+        try:
+            return text_cache[value]
+        except KeyError:
+            text = text_cache[value] = cell_text(value)
+            return text
+        except TypeError:  # a list or another unhashable cell
+            return cell_text(value)
+
+    totals = [0, 0, 0]
+    hours_total = grams_total = 0.0
+    days: dict[date, list[int]] = {day: [0, 0, 0] for day in span.each_day()}
+    printers: dict[str, list[float]] = {}  # name -> [jobs, hours]
+    types: dict[str, list[int]] = {}  # type -> [jobs, failed, cancelled]
+    material: dict[str, list[float]] = {}  # owner -> [jobs, grams]
+    get = {role: roles.get(role) for role in COLUMN_ROLES}
+    day_index = get["ended"] if kind is ReportKind.FINISHED else get["started"]
+    for raw in rows:
+        row = raw if len(raw) >= width else [*raw, *([None] * (width - len(raw)))]
+        if kind is ReportKind.FINISHED:
+            which: int | None = 0
+        else:
+            status = row[get["status"]] if get["status"] is not None else None
+            if status not in outcome_cache:
+                outcome_cache[status] = slot.get(outcome_of(status))
+            which = outcome_cache[status]
+        hours = hours_of(row[get["real_time"]]) if get["real_time"] is not None else 0.0
+        grams = number_of(row[get["material"]]) if get["material"] is not None else 0.0
+        hours_total += hours
+        grams_total += grams
+        if which is not None:
+            totals[which] += 1
+            stamp = row[day_index] if day_index is not None else None
+            key = stamp[:10] if isinstance(stamp, str) else stamp
+            if key not in day_cache:
+                day_cache[key] = day_of(stamp)
+            day = day_cache[key]
+            if day is not None and day in days:
+                days[day][which] += 1
+        if get["printer"] is not None:
+            name = text_of(row[get["printer"]]) or "(no name)"
+            entry = printers.setdefault(name, [0, 0.0])
+            entry[0] += 1
+            entry[1] += hours
+        if get["printer_type"] is not None:
+            name = text_of(row[get["printer_type"]]) or "(no type)"
+            counts = types.setdefault(name, [0, 0, 0])
+            counts[0] += 1
+            if which in (1, 2):
+                counts[which] += 1
+        if material_by == "workgroup":
+            owners = [name.strip() for name in text_of(row[get["workgroups"]]).split(",") if name.strip()]
+            owners = owners or ["(no workgroup)"]
+        else:
+            owners = [(text_of(row[get["user"]]) if get["user"] is not None else "") or "(unknown)"]
         for owner in owners:
-            entry_m = material[owner.strip()]
-            entry_m.name = owner.strip()
-            entry_m.jobs += 1
-            entry_m.grams += grams
-    summary.per_day = list(per_day.values())
-    summary.per_printer = sorted(printers.values(), key=lambda p: (-p.hours, p.printer))
-    summary.per_type = sorted(types.values(), key=lambda t: (-t.failure_rate, -t.jobs, t.printer_type))
-    summary.material = sorted(material.values(), key=lambda m: (-m.grams, -m.jobs, m.name))
-    return summary
+            used = material.setdefault(owner, [0, 0.0])
+            used[0] += 1
+            used[1] += grams
+    return Summary(
+        jobs=len(rows),
+        done=totals[0],
+        failed=totals[1],
+        cancelled=totals[2],
+        hours=hours_total,
+        grams=grams_total,
+        per_day=[DayCount(day=day, done=c[0], failed=c[1], cancelled=c[2]) for day, c in days.items()],
+        per_printer=sorted(
+            (PrinterHours(printer=name, jobs=int(v[0]), hours=v[1]) for name, v in printers.items()),
+            key=lambda p: (-p.hours, p.printer),
+        ),
+        per_type=sorted(
+            (TypeFailures(printer_type=name, jobs=v[0], failed=v[1], cancelled=v[2]) for name, v in types.items()),
+            key=lambda t: (-t.failure_rate, -t.jobs, t.printer_type),
+        ),
+        material_by=material_by,
+        material=sorted(
+            (Material(name=name, jobs=int(v[0]), grams=v[1]) for name, v in material.items()),
+            key=lambda m: (-m.grams, -m.jobs, m.name),
+        ),
+    )
 
 
 FINISHED_COLUMNS = ["Account Email", "First Name", "Last Name", "File Name", "End Date/Time"]
@@ -452,7 +495,8 @@ async def fetch_report(
         raise ReportError(
             text or f"The cloud could not make the report: {clean_text(exc.message)}", refused=bool(text)
         ) from None
-    summary = summarise(kind, span, columns, rows, one_workgroup=workgroup is not None)
+    # Off the event loop: a year of a large farm takes a moment to sum, and keys must not wait.
+    summary = await asyncio.to_thread(summarise, kind, span, columns, rows, one_workgroup=workgroup is not None)
     roles = column_roles(columns)
     needed = ("status", "printer", "printer_type", "real_time", "material") if kind is ReportKind.CUSTOM else ()
     missing = [role for role in needed if role not in roles]
