@@ -410,8 +410,8 @@ def summarise(
             counts[0] += 1
             if which in (1, 2):
                 counts[which] += 1
-        if material_by == "workgroup":
-            owners = [name.strip() for name in text_of(row[get["workgroups"]]).split(",") if name.strip()]
+        if material_by == "workgroup" and (groups := get["workgroups"]) is not None:
+            owners = [name.strip() for name in text_of(row[groups]).split(",") if name.strip()]
             owners = owners or ["(no workgroup)"]
         else:
             owners = [(text_of(row[get["user"]]) if get["user"] is not None else "") or "(unknown)"]
