@@ -96,6 +96,16 @@ async def reports(pilot, farm, server) -> None:
     await settle(pilot)
 
 
+async def event_log(pilot, farm, server) -> None:
+    """Half an hour of the farm's own life, read every 30 s, then the log."""
+    for _ in range(60):
+        farm.step(30)
+        pilot.app.poll_printers()
+        await settle(pilot)
+    await pilot.press("L")
+    await settle(pilot)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     with SimServer(generate_farm(1, clock=SimClock.frozen_at())) as server:
@@ -107,6 +117,7 @@ async def main() -> None:
         await shoot(server, "confirm-tray-clear", (100, 30), confirm)
         await shoot(server, "stale-connection", (100, 30), stale)
         await shoot(server, "reports", (120, 36), reports)
+        await shoot(server, "event-log", (120, 36), event_log)
 
 
 if __name__ == "__main__":

@@ -12,12 +12,12 @@ from textual import work
 from textual.app import App
 from textual.signal import Signal
 
-from api import PrinterOSError
+from api import AuthError, JobStatus, PrinterOSError
 
 from .alerts import Alerter, AlertSettings, Outbound, OutboundProblem, should_ring
 from .event_hub import FarmEvents
 from .eventlog import EventLog
-from .events import KIND_LOOK, Event, EventKind
+from .events import ENDINGS, KIND_LOOK, Event
 from .screens.event_log import EventLogScreen
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .store import FarmStore
     from .sync import FarmSync
 
-_ENDINGS = {EventKind.FINISHED, EventKind.CANCELLED, EventKind.FAILED}
+_ENDED_JOBS = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.ABORTED}
 _REASON_KEYS = ("cancel_reason", "cancel_details", "fail_reason", "error_message", "reason")
 
 
@@ -71,20 +71,32 @@ class EventsWiring(App[None]):
             self.notify(f"{len(fresh) - 3} more alerts: {self.binding_key('event-log')} opens the event log.")
         self.alerts_changed.publish(events)
         for event in events:
-            if event.kind in _ENDINGS and event.job_id is not None and event.updated is None:
-                self.read_job_outcome(event.printer_id, event.job_id)
+            if event.kind in ENDINGS and event.updated is None:
+                self.read_job_outcome(event.id, event.printer_id, event.job_id)
 
     @work(group="job-outcomes", exit_on_error=False)
-    async def read_job_outcome(self, printer_id: int, job_id: int) -> None:
-        """How the job really ended, and the cloud's reason: the printer list alone cannot tell a
-        cancel from a finish short of 100%."""
+    async def read_job_outcome(self, event_id: str, printer_id: int, job_id: int | None) -> None:
+        """How the job really ended, its file and the cloud's reason: the printer list alone cannot
+        tell a cancel from a finish short of 100%, and a job that started off screen was never
+        looked up. One or two requests per ended job."""
         try:
+            filename = ""
+            if job_id is None:
+                page = await self.client.get_printer_jobs(printer_id, limit=10)
+                ended = [job for job in page.jobs if job.status in _ENDED_JOBS]
+                if not ended:
+                    return
+                newest = max(ended, key=lambda job: job.id)
+                job_id, filename = newest.id, newest.filename
             info = await self.client.get_job_info(job_id)
+        except AuthError:
+            raise  # the one session-lost path
         except PrinterOSError:
             return  # the event stands as first told
         extra = info.model_extra or {}
         reason = next((str(extra[key]) for key in _REASON_KEYS if isinstance(extra.get(key), str) and extra[key]), "")
-        self.events.on_job_outcome(printer_id, job_id, info.status, reason)
+        filename = info.filename or filename
+        self.events.on_job_outcome(event_id, job_id, info.status, self.clock(), reason=reason, filename=filename)
 
     def write_terminal(self, text: str) -> None:
         """Bell and desktop-notification bytes, through the driver (between frames, never inside one)."""

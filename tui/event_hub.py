@@ -16,7 +16,7 @@ from api import JobStatus, Printer
 
 from .alerts import AlertSettings, is_alert
 from .eventlog import EventLog
-from .events import Event, EventDetector, action_event
+from .events import ENDINGS, Event, EventDetector, action_event, ended_as
 
 log = logging.getLogger("farmdash.events")
 
@@ -58,10 +58,17 @@ class FarmEvents:
         if completed is not None:
             self._publish([completed])
 
-    def on_job_outcome(self, printer_id: int, job_id: int, status: JobStatus, reason: str = "") -> None:
-        corrected = self.detector.note_job_outcome(printer_id, job_id, status, reason)
-        if corrected is not None:
-            self._publish([corrected])
+    def on_job_outcome(
+        self, event_id: str, job_id: int, status: JobStatus, now: datetime, *, reason: str = "", filename: str = ""
+    ) -> Event | None:
+        """The ended job's own record, once read: corrects the end event it explains (same id)."""
+        event = self.log.events.get(event_id)
+        if event is None or event.kind not in ENDINGS or event.job_id not in (None, job_id):
+            return None
+        corrected = ended_as(event, job_id, status, now, reason=reason, filename=filename)
+        self.detector.adopt(corrected)
+        self._publish([corrected])
+        return corrected
 
     def on_action(
         self,

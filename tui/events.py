@@ -240,21 +240,11 @@ class EventDetector:
         if track is not None and kind is not None:
             track.expected[kind] = (who, now)
 
-    def note_job_outcome(self, printer_id: int, job_id: int, status: JobStatus, reason: str = "") -> Event | None:
-        """The ended job's status and reason, once looked up: corrects the end event it explains."""
-        track = self._tracks.get(printer_id)
-        last = track.last_event if track else None
-        if last is None or last.job_id not in (None, job_id):
-            return None
-        if last.kind not in (EventKind.FINISHED, EventKind.CANCELLED, EventKind.FAILED):
-            return None
-        kind = {JobStatus.FINISHED: EventKind.FINISHED, JobStatus.FAILED: EventKind.FAILED}.get(
-            status, EventKind.CANCELLED if status is JobStatus.ABORTED else last.kind
-        )
-        update = {"kind": kind, "job_id": job_id, "detail": reason or last.detail, "updated": self._now or last.time}
-        assert track is not None
-        track.last_event = last.model_copy(update=update)
-        return track.last_event
+    def adopt(self, event: Event) -> None:
+        """An event completed outside (its job's outcome read): keep the printer's last event in step."""
+        track = self._tracks.get(event.printer_id)
+        if track is not None and track.last_event is not None and track.last_event.id == event.id:
+            track.last_event = event
 
     # --- inside ---------------------------------------------------------------------------------
 
@@ -440,6 +430,26 @@ def _printable(ch: str) -> bool:
         return False
     # bidi embeddings, overrides and isolates: they would reorder the rest of the line
     return not (0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x200E, 0x200F, 0x061C))
+
+
+ENDINGS = frozenset({EventKind.FINISHED, EventKind.CANCELLED, EventKind.FAILED})
+
+
+def ended_as(
+    event: Event, job_id: int, status: JobStatus, now: datetime, *, reason: str = "", filename: str = ""
+) -> Event:
+    """An end event corrected by its job's own record: how it really ended, why, and its file."""
+    kind = {JobStatus.FINISHED: EventKind.FINISHED, JobStatus.FAILED: EventKind.FAILED}.get(
+        status, EventKind.CANCELLED if status is JobStatus.ABORTED else event.kind
+    )
+    update = {
+        "kind": kind,
+        "job_id": job_id,
+        "filename": event.filename or one_line(filename),
+        "detail": one_line(reason) or event.detail,
+        "updated": now,
+    }
+    return event.model_copy(update=update)
 
 
 def state_words(raw: str) -> str:

@@ -78,8 +78,11 @@ async def test_actions_from_farmdash_are_audited_and_do_not_alert(lab, admin, tm
     hub.on_action(lab.now(), pid, "Ready-2", "cancel", "done", sent=True, job_id=queued.job_id)
     (cancelled,) = await poll(hub, admin, lab)
     assert cancelled.kind is EventKind.CANCELLED and cancelled.who == "admin@example.com"
-    hub.on_job_outcome(pid, queued.job_id, ModelJobStatus.ABORTED, "Cancelled by user")
+    hub.on_job_outcome(cancelled.id, queued.job_id, ModelJobStatus.ABORTED, lab.now(), reason="Cancelled by user")
     assert hub.log.events[cancelled.id].detail == "Cancelled by user"
+    assert (
+        hub.on_job_outcome(cancelled.id, queued.job_id + 1, ModelJobStatus.FINISHED, lab.now()) is None
+    )  # another job
     await admin.printer_clear_build_tray(pid)
     (cleared,) = await poll(hub, admin, lab)
     assert cleared.kind is EventKind.TRAY_CLEARED and cleared.who == ""  # no action was noted for it

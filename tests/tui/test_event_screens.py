@@ -317,3 +317,22 @@ async def test_the_jobs_own_outcome_corrects_what_the_printer_list_suggested(sim
     (ended,) = [e for e in app.events.log.events.values() if e.printer_id == pid and e.job_id == job_id][-1:]
     assert ended.kind is EventKind.CANCELLED and ended.updated is not None
     assert [line["event"]["kind"] for line in logged(tmp_path)][-2:] == ["finished", "cancelled"]
+
+
+async def test_a_job_that_ended_off_screen_still_gets_its_file(sim_server, lab, tmp_path):
+    app = lab_app(sim_server, lab, tmp_path)
+    other = await login(sim_server, DEMO_USERNAME, DEMO_PASSWORD)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.sync.show_printers(set())  # nothing on screen: running jobs are not looked up
+            pid, job_id = await start_job(other, lab, "Ready-2")
+            lab.step(30)
+            await poll(pilot)
+            lab.step(700)
+            await poll(pilot)
+    finally:
+        await other.aclose()
+    started, finished = (e for e in app.events.log.newest_first()[::-1] if e.printer_id == pid)
+    assert started.job_id is None  # never looked up while it ran
+    assert (finished.kind, finished.job_id, finished.filename) == (EventKind.FINISHED, job_id, "cube.gcode")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from api import JobStatus, Printer
-from tui.events import DetectorSettings, EventDetector, EventKind, PrinterSeen, action_event, one_line
+from tui.events import DetectorSettings, EventDetector, EventKind, PrinterSeen, action_event, ended_as, one_line
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -101,13 +101,16 @@ def test_job_and_file_follow_the_look_up_and_complete_the_start_event():
 def test_job_outcome_corrects_the_end_event():
     detector = EventDetector()
     detector.observe([printer(1, "printing", 99)], T0)
-    detector.note_job(1, 9, "a.gcode")
     (ended,) = detector.observe([printer(1, "bed_not_clear", 99)], at(3))
-    assert ended.kind is EventKind.CANCELLED
-    corrected = detector.note_job_outcome(1, 9, JobStatus.FAILED, "Filament runout")
-    assert corrected is not None and corrected.id == ended.id
-    assert corrected.kind is EventKind.FAILED and corrected.detail == "Filament runout"
-    assert detector.note_job_outcome(1, 10, JobStatus.FINISHED) is None  # another job: not this event
+    assert ended.kind is EventKind.CANCELLED and ended.job_id is None  # never looked up
+    corrected = ended_as(ended, 9, JobStatus.FAILED, at(4), reason="Filament\nrunout", filename="a.gcode")
+    assert corrected.id == ended.id and corrected.updated == at(4)
+    assert (corrected.kind, corrected.job_id, corrected.filename) == (EventKind.FAILED, 9, "a.gcode")
+    assert corrected.detail == "Filament runout"
+    detector.adopt(corrected)
+    (cleared,) = detector.observe([printer(1, "ready", 0)], at(5))
+    assert cleared.kind is EventKind.TRAY_CLEARED
+    assert ended_as(ended, 9, JobStatus.FINISHED, at(4)).kind is EventKind.FINISHED
 
 
 def test_stall_after_the_configured_time_once_then_again_after_progress():

@@ -42,7 +42,7 @@ def widths(total: int) -> tuple[int, int, int, int, int]:
     time_w = 11
     printer_w = max(8, min(20, room // 6))
     who_w = max(6, min(24, room // 8))
-    job_w = max(8, min(32, room // 5))
+    job_w = max(8, min(32, room // 4 if room >= 100 else room // 5))  # file names matter once there is room
     what_w = max(10, room - time_w - printer_w - who_w - job_w)
     return time_w, printer_w, what_w, job_w, who_w
 
