@@ -42,13 +42,34 @@ class ActionSpec:
     send: Callable[[PrinterOSClient, int], Awaitable[object]]  # takes the job id, or the printer id
     confirm: str | None = None  # the question, with {target}; None sends at once
     label_on_job: str | None = None  # the label on screens where a job is chosen
+    doing: str = ""  # on the card while sent and not yet confirmed by a read: "⧗ clearing…"
 
 
 ACTIONS: dict[str, ActionSpec] = {
     spec.kind: spec
     for spec in (
-        ActionSpec("pause", "pause", "p", "Pause", "pause", "paused", Target.RUNNING, PrinterOSClient.job_pause),
-        ActionSpec("resume", "resume", "u", "Resume", "resume", "resumed", Target.RUNNING, PrinterOSClient.job_unpause),
+        ActionSpec(
+            "pause",
+            "pause",
+            "p",
+            "Pause",
+            "pause",
+            "paused",
+            Target.RUNNING,
+            PrinterOSClient.job_pause,
+            doing="pausing…",
+        ),
+        ActionSpec(
+            "resume",
+            "resume",
+            "u",
+            "Resume",
+            "resume",
+            "resumed",
+            Target.RUNNING,
+            PrinterOSClient.job_unpause,
+            doing="resuming…",
+        ),
         ActionSpec(
             "cancel",
             "cancel",
@@ -59,6 +80,7 @@ ACTIONS: dict[str, ActionSpec] = {
             Target.RUNNING,
             PrinterOSClient.job_cancel,
             confirm="Cancel {target}? The print cannot be resumed.",
+            doing="cancelling…",
         ),
         ActionSpec(
             "tray",
@@ -71,6 +93,7 @@ ACTIONS: dict[str, ActionSpec] = {
             PrinterOSClient.printer_clear_build_tray,
             confirm="Mark the build tray of {target} clear? Only if the tray is empty: "
             "the next queued job may start at once.",
+            doing="clearing…",
         ),
         ActionSpec(
             "start",
@@ -82,6 +105,7 @@ ACTIONS: dict[str, ActionSpec] = {
             Target.OLDEST_QUEUED,
             PrinterOSClient.job_start,
             label_on_job="Start job",
+            doing="starting…",
         ),
     )
 }
@@ -277,7 +301,14 @@ class ActionRunner:
                 finally:
                     self.release(kind, [printer_id])
                 outcomes[printer_id] = outcome
-                log.info("action %s on printer %s: %s %s", kind, printer_id, outcome.result, outcome.message)
+                log.info(
+                    "action %s sent to printer %s (job %s): %s %s",
+                    kind,
+                    printer_id,
+                    outcome.job_id,
+                    outcome.result,
+                    outcome.message,
+                )
                 if on_outcome is not None:
                     on_outcome(outcome)
 

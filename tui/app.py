@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -41,6 +43,18 @@ from .sync import FarmSync
 __all__ = ["Credentials", "FarmDash", "SessionStore", "make_app"]
 
 log = logging.getLogger("farmdash.tui")
+
+MAX_NOTICES_SMALL, MAX_NOTICES, SMALL_HEIGHT = 2, 4, 30
+# What a background task was doing, for a notice in words (its exception goes to the log only).
+TASK_WORDS = {
+    "poll_printers": "reading the farm",
+    "resolve_current_jobs": "looking up running jobs",
+    "perform_action": "sending an action",
+    "reprint": "queueing a file again",
+    "connect": "logging in",
+    "poll_jobs": "reading the job queue",
+    "load_job": "reading the job",
+}
 
 REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
 
@@ -96,6 +110,8 @@ class FarmDash(EventsWiring, App[None]):
         self.printers_changed: Signal[set[int] | None] = Signal(self, "printers-changed")
         self.jobs_changed: Signal[int] = Signal(self, "jobs-changed")
         self._timer: Timer | None = None
+        self._next_try: tuple[float, Callable[[], object]] | None = None  # when and what the timer runs
+        self.timer_clock: Callable[[], float] = time.monotonic  # for "retry in N s" (snapshots pin it)
         self._login_shown = False
         self.worker_errors: list[BaseException | None] = []
         self._wire_events(event_log or EventLog(None), alerts or AlertSettings())
@@ -123,6 +139,15 @@ class FarmDash(EventsWiring, App[None]):
     def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup=False) -> None:
         """Notifications carry cloud text (printer names, error messages): shown literally by default."""
         super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=markup)
+
+    def _on_notify(self, event) -> None:
+        """Notices stack at most two deep on a small terminal (four on a big one), the newest kept:
+        a burst of them must not climb over the header's live/STALE marker."""
+        super()._on_notify(event)
+        limit = MAX_NOTICES_SMALL if self.size.height < SMALL_HEIGHT else MAX_NOTICES
+        for old in list(self._notifications)[:-limit]:
+            self._unnotify(old, refresh=False)
+        self._refresh_notifications()
 
     def key_for(self, kind: str) -> str:
         """The key the user presses for an action now, as the footer shows it (after the keymap)."""
@@ -155,10 +180,24 @@ class FarmDash(EventsWiring, App[None]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self._next_try = (self.timer_clock() + max(0.0, delay), callback)
         if delay <= 0:
             callback()
         else:
             self._timer = self.set_timer(delay, callback, name=name)
+
+    def retry_in(self) -> float | None:
+        """Seconds to the next read while the cloud fails (the header says it), else None."""
+        if not self.sync.failures or self._next_try is None:
+            return None
+        return max(0.0, math.ceil(self._next_try[0] - self.timer_clock()))
+
+    def retry_now(self) -> None:
+        """`r`: read the farm now instead of waiting out the back-off (or the next poll)."""
+        callback = self._next_try[1] if self._next_try and self.sync.failures else self.poll_printers
+        if not self.client.has_session:
+            callback = self.connect
+        self._after(0, callback, "retry-now")
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
@@ -230,9 +269,10 @@ class FarmDash(EventsWiring, App[None]):
             return
         self.worker_errors.append(error)
         log.error("worker %s failed", worker.name, exc_info=error)
+        doing = TASK_WORDS.get(worker.name or "", "working in the background")
         self.notify(
-            f"{worker.name or 'A background task'} failed: {type(error).__name__}: {error}",
-            title="Internal error (details in the log)", severity="error", timeout=10,
+            f"Something went wrong in farmdash while {doing}. It carries on; the details are in the log.",
+            title="farmdash hit a snag", severity="error", timeout=10,
         )  # fmt: skip
 
     # --- refresh interval and help ------------------------------------------------------------------
@@ -274,6 +314,10 @@ class FarmDash(EventsWiring, App[None]):
             return
         spec = ACTIONS[kind]
         name = printer.display_name
+        doing = self.store.in_flight.get(printer_id)
+        if doing:  # sent and not yet confirmed by a read: a second press sends nothing
+            self.notify(f"{name}: {doing} already sent; waiting for the cloud to confirm.", timeout=3)
+            return
         reason = why_not(kind, name, printer.state_kind, job_status, self.key_for)
         if reason:
             self.notify(reason, title=f"Cannot {spec.verb}", severity="warning")
@@ -304,11 +348,20 @@ class FarmDash(EventsWiring, App[None]):
 
     @work(exclusive=False, group="actions", exit_on_error=False)
     async def perform_action(self, kind: str, printer_ids: list[int], job_id: int | None) -> None:
-        outcomes = await self.runner.run(kind, printer_ids, job_id=job_id)
-        for outcome in outcomes:
-            self._audit(outcome)
-            self._tell(outcome)
-        await self.after_actions(outcomes)
+        doing = ACTIONS[kind].doing
+        for printer_id in printer_ids:  # `⧗ clearing…` on the card until a read confirms
+            self.store.set_in_flight(printer_id, doing)
+        self.printers_changed.publish(set(printer_ids))
+        try:
+            outcomes = await self.runner.run(kind, printer_ids, job_id=job_id)
+            for outcome in outcomes:
+                self._audit(outcome)
+                self._tell(outcome)
+            await self.after_actions(outcomes)
+        finally:
+            for printer_id in printer_ids:
+                self.store.set_in_flight(printer_id, None)
+            self.printers_changed.publish(None)
 
     async def after_actions(self, outcomes: list[Outcome]) -> None:
         """After a run: log in again if the session ended, else read the printers that were sent to."""
@@ -406,12 +459,14 @@ class FarmDash(EventsWiring, App[None]):
         except AuthError:
             raise
         except PrinterOSError as exc:
+            log.info("print again on printer %s (job %s): %s", printer_id, job_id, exc.message)
             self.events.on_action(self.clock(), printer_id, name, "reprint", f"print again: refused: {exc.message}",
                                   sent=False, job_id=job_id)  # fmt: skip
             self.notify(exc.message, title=f"Could not queue on {name}", severity="error", timeout=8)
             return
         finally:
             self.runner.release("reprint", [job_id])
+        log.info("print again on printer %s: job %s queued as job %s", printer_id, job_id, new_job)
         self.events.on_action(self.clock(), printer_id, name, "reprint", f"print again: queued as job {new_job}",
                               sent=True, job_id=job_id, filename=filename)  # fmt: skip
         start = self.key_for("start")

@@ -225,10 +225,13 @@ class FarmStore:
         self.stale_since = None
         self.problem = None
 
-    def mark_stale(self, problem: str, now: datetime) -> None:
-        if self.stale_since is None:
-            self.stale_since = self.last_update or now
+    def mark_stale(self, problem: str, now: datetime, *, grace: float = 0.0) -> None:
+        """A read failed: `problem` says why at once, but the data is called stale only once it is
+        older than `grace` seconds (one failed poll among good ones is not a stale farm)."""
         self.problem = problem
+        old = self.last_update is None or (now - self.last_update).total_seconds() >= grace
+        if self.stale_since is None and old:
+            self.stale_since = self.last_update or now
 
     def toggle_mark(self, printer_id: int) -> bool:
         """Mark or unmark one printer; True if it is marked now."""

@@ -24,6 +24,8 @@ from .store import CurrentJob, FarmStore, QueueSeen
 log = logging.getLogger("farmdash.sync")
 
 MAX_BACKOFF = 30.0
+# Data is stale once older than this many poll intervals: a single failed poll is not news.
+STALE_INTERVALS = 2
 RESOLVE_CONCURRENCY = 6
 # Queue lengths: the API has no farm-wide call for queued jobs (the reports list ended jobs
 # only), so each printer's queue is read with the look-up its state change triggers anyway,
@@ -154,6 +156,13 @@ class FarmSync:
 
     # --- polling ------------------------------------------------------------------------------------
 
+    def stale_at(self) -> datetime | None:
+        """When the data turns stale if no read succeeds before (None: no data yet, or stale already)."""
+        store = self.store
+        if store.last_update is None or store.stale_since is not None or not self.failures:
+            return None
+        return store.last_update + timedelta(seconds=STALE_INTERVALS * self.refresh_seconds)
+
     def next_delay(self) -> float:
         """The refresh interval, or a growing back-off while the cloud fails."""
         if not self.failures:
@@ -168,7 +177,7 @@ class FarmSync:
             return PollOutcome(False, session_lost=exc.message)
         except PrinterOSError as exc:
             self.failures += 1
-            self.store.mark_stale(problem_text(exc), self.clock())
+            self.store.mark_stale(problem_text(exc), self.clock(), grace=STALE_INTERVALS * self.refresh_seconds)
             return PollOutcome(False)
         self.failures = 0
         self._relogins = 0

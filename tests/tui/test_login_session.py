@@ -14,6 +14,13 @@ async def test_network_down_marks_stale_and_keeps_data(app, sim_server, demo_far
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         shown = len(app.screen.query_one(PrinterGrid).items)
+        app.sync.refresh_seconds = 3.0
+        # one failed poll among good ones is not a stale farm (issue 11): stale after two intervals
+        sim_server.faults.update({"drop_rate": 1.0})
+        app.poll_printers()
+        await settle(pilot)
+        assert "● live 09:30:00" in header_text(app) and "STALE" not in header_text(app)
+        demo_farm.step(6)
         for fault in ("drop_rate", "error_500_rate", "malformed_json_rate", "html_error_rate"):
             sim_server.faults.clear()
             sim_server.faults.update({fault: 1.0})

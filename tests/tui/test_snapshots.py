@@ -99,10 +99,13 @@ def test_help(snap_compare, snap_app):
     assert snap_compare(snap_app, terminal_size=(100, 36), run_before=run_before)
 
 
-def test_stale_connection_header(snap_compare, snap_app, sim_server):
+def test_stale_connection_header(snap_compare, snap_app, sim_server, demo_farm):
     async def run_before(pilot):
         await settle(pilot)
+        pilot.app.timer_clock = lambda: 0.0  # "retry in N s" pinned
+        pilot.app.sync.refresh_seconds = 3.0
         sim_server.faults.update({"drop_rate": 1.0})
+        demo_farm.clock.advance(6)  # stale: no good read for two poll intervals
         pilot.app.poll_printers()
         await settle(pilot)
         sim_server.faults.clear()

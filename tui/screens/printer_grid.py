@@ -12,7 +12,7 @@ from ..store import SORT_ORDER
 from ..widgets.printer_grid import PrinterGrid
 from ..widgets.printer_list import PrinterList
 from ..widgets.printer_table import PrinterTable
-from ..widgets.status_header import StatusHeader
+from ..widgets.status_header import StatusHeader, show_farm
 from .base import FarmScreen, action_bindings
 from .job_queue import JobQueueScreen
 from .reports import ReportsScreen
@@ -42,6 +42,7 @@ class PrinterGridScreen(FarmScreen[None]):
         Binding("asterisk", "mark_shown", "Mark all shown", id="mark-all", key_display="*", show=False),
         Binding("R", "open_reports", "Reports", id="reports", show=False),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
+        Binding("r", "retry_now", "Read the farm now", id="retry", show=False),
     ]
 
     table_view: reactive[bool] = reactive(False)
@@ -67,6 +68,7 @@ class PrinterGridScreen(FarmScreen[None]):
         self.app.printers_changed.subscribe(self, self._printers_changed)
         self.query_one(PrinterGrid).focus()
         self.refresh_views()
+        self.set_interval(1.0, self._tick)
 
     @property
     def active_list(self) -> PrinterList:
@@ -109,19 +111,20 @@ class PrinterGridScreen(FarmScreen[None]):
         if self.filter_text:
             notes.insert(0, f"filter: {self.filter_text!r}")
         narrowed = bool(self.filter_text.strip()) or self.workgroup is not None
-        self.query_one(StatusHeader).show(
-            organization=app.organization,
-            user=app.username,
-            counts=store.counts_of(views) if narrowed else store.counts(),
-            total=len(store.printers),
-            shown=len(views),
-            last_update=store.last_update,
-            stale_since=store.stale_since,
-            problem=store.problem,
-            refresh_seconds=app.refresh_seconds,
-            view_note=" · ".join(notes),
-            read_only=app.read_only,
-        )
+        show_farm(
+            self.query_one(StatusHeader), app,
+            counts=store.counts_of(views) if narrowed else None, shown=len(views), view_note=" · ".join(notes),
+        )  # fmt: skip
+
+    def _tick(self) -> None:
+        """While the cloud fails, the header counts down to the next try (the header only)."""
+        if self.app.sync.failures:
+            header = self.query_one(StatusHeader)
+            if header.last_shown is not None:
+                header.show(**(header.last_shown | {"retry_in": self.app.retry_in()}))
+
+    def action_retry_now(self) -> None:
+        self.app.retry_now()
 
     # --- view ---------------------------------------------------------------------------------------
 
@@ -233,6 +236,7 @@ class PrinterGridScreen(FarmScreen[None]):
             self.app.request_bulk(kind, marked)
             return
         selected = self.active_list.selected
+        self.active_list.hold_place()
         self.app.request_action(kind, selected.id if selected else None)
 
     # --- marks ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ link (a stock DataTable repaints every visible cell on any change).
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 
 from rich.segment import Segment
@@ -73,6 +74,7 @@ class PrinterList(ScrollView, can_focus=True):
         self.stale = False  # the farm's data is old: every item carries the stale mark
         # What each line on screen shows, by virtual line: one strip per column (None: blank).
         self._drawn: dict[int, tuple[Strip | None, ...]] = {}
+        self._held: tuple[int, int, float] | None = None  # (printer, place, until): see hold_place
 
     # --- geometry (subclasses may lay items out in columns) -------------------------------------
 
@@ -140,7 +142,13 @@ class PrinterList(ScrollView, can_focus=True):
         same_count = len(items) == len(self.items)
         self.items = items
         self._index = {view.id: i for i, view in enumerate(items)}
-        if selected_id is not None and selected_id in self._index:
+        held = self._held if self._held and time.monotonic() < self._held[2] else None
+        if held and selected_id == held[0] and self._index.get(selected_id, held[1]) != held[1] and items:
+            # The printer just acted on moved away (tray cleared in the state sort): the cursor
+            # stays where the user was, on the printer that took its place.
+            self._held = None
+            self.set_reactive(PrinterList.cursor, min(held[1], len(items) - 1))
+        elif selected_id is not None and selected_id in self._index:
             self.set_reactive(PrinterList.cursor, self._index[selected_id])
         elif self.cursor >= len(items):
             self.set_reactive(PrinterList.cursor, max(0, len(items) - 1))
@@ -151,6 +159,12 @@ class PrinterList(ScrollView, can_focus=True):
             self._update_virtual_size()
             self.refresh()
         self._announce_visible()
+
+    def hold_place(self, seconds: float = 60.0) -> None:
+        """An action is sent to the selected printer: if the answer moves it elsewhere in the
+        order within `seconds`, the cursor keeps its place instead of following it."""
+        if self.selected is not None:
+            self._held = (self.selected.id, self.cursor, time.monotonic() + seconds)
 
     def update_items(self, views: list[PrinterView]) -> None:
         """Replace the views of printers already shown (same place in the order); repaint what changed."""
@@ -222,6 +236,7 @@ class PrinterList(ScrollView, can_focus=True):
     # --- keys and mouse -----------------------------------------------------------------------
 
     def action_move(self, dx: int, dy: int) -> None:
+        self._held = None
         if not self.items:
             return
         target = self.cursor + dx + dy * self.columns

@@ -62,7 +62,7 @@ class StatusHeader(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self._lines: list[Text] = [Text(), Text()]
         self._strips: list[Strip] = []
-        self._shown: dict | None = None
+        self.last_shown: dict | None = None
 
     def render(self) -> Text:
         """The two lines as text (what tests read)."""
@@ -80,8 +80,8 @@ class StatusHeader(Widget):
         return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width, self.rich_style)
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._shown is not None:
-            self.show(**self._shown)
+        if self.last_shown is not None:
+            self.show(**self.last_shown)
         self._strips = []
         self.refresh()
 
@@ -115,8 +115,9 @@ class StatusHeader(Widget):
         refresh_seconds: float,
         view_note: str = "",
         read_only: bool = False,
+        retry_in: float | None = None,
     ) -> None:
-        self._shown = {
+        self.last_shown = {
             "organization": organization,
             "user": user,
             "counts": counts,
@@ -128,14 +129,21 @@ class StatusHeader(Widget):
             "refresh_seconds": refresh_seconds,
             "view_note": view_note,
             "read_only": read_only,
+            "retry_in": retry_in,
         }
         width = max(20, self.size.width - 2 if self.size.width else 100)
+        stale = stale_since is not None and bool(problem)
         top = Text()
-        top.append(organization or "3DPrinterOS", style="bold")
-        if user:
-            top.append(" · ")
-            top.append(user, style=MUTED)
+        if stale and problem:  # the reason in place of who is logged in; the counts stay below
+            top.append(problem, style=Style(color=ALERT))
+        else:
+            top.append(organization or "3DPrinterOS", style="bold")
+            if user:
+                top.append(" · ")
+                top.append(user, style=MUTED)
         health = health_text(last_update, stale_since, problem)
+        if retry_in is not None:  # backing off: when the next try really is (r tries now)
+            health.append(f" · retry in {max(0, round(retry_in))} s", style=Style(color=ALERT if stale else None))
         health.append(f" ⟳{refresh_seconds:g}s", style=MUTED)
         if read_only:  # words, not a colour: a wall display must say it sends nothing
             health = Text(" READ-ONLY ", style=Style(color="yellow", reverse=True, bold=True)) + Text(" ") + health
@@ -143,18 +151,37 @@ class StatusHeader(Widget):
         top.append(" " * max(1, width - top.cell_len - health.cell_len))
         top.append_text(health)
 
-        bottom = Text()
-        if stale_since is not None and problem:
-            bottom.append(problem, style=Style(color=ALERT))
-            bottom.append("  (showing the last data)", style=MUTED)
-        else:
-            summary = f"{shown} of {total}" if shown != total else count_noun(total, "printer")
-            if view_note:
-                summary = f"{view_note} · {summary}"
-            bottom = count_text(counts, words=True)
-            if bottom.cell_len + len(summary) + 2 > width:
-                bottom = count_text(counts, words=False)
-            bottom.append(" " * max(2, width - bottom.cell_len - len(summary)))
-            bottom.append(summary, style=MUTED)
+        summary = f"{shown} of {total}" if shown != total else count_noun(total, "printer")
+        if view_note:
+            summary = f"{view_note} · {summary}"
+        bottom = count_text(counts, words=True)
+        if bottom.cell_len + len(summary) + 2 > width:
+            bottom = count_text(counts, words=False)
+        if bottom.cell_len + len(summary) + 2 > width:
+            summary = summary.rsplit(" · ", 1)[-1]  # the count of printers outlasts the notes
+        bottom.append(" " * max(2, width - bottom.cell_len - len(summary)))
+        bottom.append(summary, style=MUTED)
         bottom.truncate(width, overflow="ellipsis")
+        tooltip = problem if stale else None
+        if self.tooltip != tooltip:
+            self.tooltip = tooltip
         self._set_lines([top, bottom])
+
+
+def show_farm(header: StatusHeader, app, *, counts=None, shown: int | None = None, view_note: str = "") -> None:
+    """The farm's header from the app's store and sync: the same line on every printer screen."""
+    store = app.store
+    header.show(
+        organization=app.organization,
+        user=app.username,
+        counts=store.counts() if counts is None else counts,
+        total=len(store.printers),
+        shown=len(store.printers) if shown is None else shown,
+        last_update=store.last_update,
+        stale_since=store.stale_since,
+        problem=store.problem,
+        refresh_seconds=app.refresh_seconds,
+        view_note=view_note,
+        read_only=app.read_only,
+        retry_in=app.retry_in(),
+    )

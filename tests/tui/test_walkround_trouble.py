@@ -1,0 +1,127 @@
+"""Issue 11 while things go wrong: stale after two intervals, retry in N s and r, in-flight marks,
+the selection after an action, notices at 80x24, the header on a resize, the log of actions."""
+
+from __future__ import annotations
+
+import logging
+
+from textual.widgets._toast import Toast
+
+from tui.screens.confirm import ConfirmScreen
+from tui.widgets.printer_grid import PrinterGrid
+from tui.widgets.status_header import StatusHeader
+
+from .helpers import SIZE, actions, first, header_text, select, settle
+
+
+def failing(pilot, sim_server):
+    pilot.app.timer_clock = lambda: 0.0  # "retry in N s" read against a fixed moment
+    pilot.app.sync.refresh_seconds = 3.0
+    sim_server.faults.update({"drop_rate": 1.0})
+
+
+async def poll(pilot):
+    pilot.app.poll_printers()
+    await settle(pilot)
+
+
+async def test_one_failed_poll_is_not_stale_two_intervals_are(app, sim_server, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        failing(pilot, sim_server)
+        await poll(pilot)
+        header = header_text(app)
+        assert "● live 09:30:00" in header and "STALE" not in header and "retry in 6 s" in header
+        assert not app.screen.query_one(PrinterGrid).stale
+        demo_farm.clock.advance(6)
+        await poll(pilot)
+        header = header_text(app)
+        assert "STALE since 09:30:00" in header and "retry in 12 s" in header  # the real back-off
+        assert "Cannot reach the cloud" in header  # the reason on its own line
+        assert "▶ 11 printing" in header and "24 printers" in header  # the counts stay
+        assert app.screen.query_one(PrinterGrid).stale
+        # r reads the farm now instead of waiting out the back-off
+        sim_server.faults.clear()
+        sim_server.calls.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert sim_server.calls.count("get_organization_printers_list") == 1
+        assert "● live" in header_text(app) and "retry" not in header_text(app)
+        assert not app.screen.query_one(PrinterGrid).stale
+
+
+async def test_in_flight_action_is_marked_and_a_second_press_sends_nothing(app, sim_server, demo_farm):
+    printer = first(demo_farm, "bed_not_clear")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await select(pilot, printer)
+        sim_server.calls.clear()
+        sim_server.faults.update({"latency_ms": 400})
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.store.view_of(printer.id, app.clock()).in_flight == "clearing…"
+        grid = app.screen.query_one(PrinterGrid)
+        card = "\n".join(t.plain for t in grid.render_item(app.store.view_of(printer.id, app.clock()), 30, False))
+        assert "⧗ clearing…" in card
+        await pilot.press("t")  # again, under a slow link: said, not sent
+        await pilot.pause()
+        assert any("already sent" in n.message for n in app._notifications)
+        await settle(pilot)
+        sim_server.faults.clear()
+        assert actions(sim_server.calls) == ["printer_clear_build_tray"]
+        assert app.store.view_of(printer.id, app.clock()).in_flight == ""  # the read confirmed it
+
+
+async def test_selection_stays_in_place_when_the_printer_moves_away(app, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")  # state sort: who needs a person first
+        await settle(pilot)
+        grid = app.screen.active_list
+        bed = next(v for v in grid.items if v.state.value == "bed_not_clear")
+        place = grid.items.index(bed)
+        after = grid.items[place + 1]
+        await select(pilot, bed)
+        await pilot.press("t", "y")
+        await settle(pilot)
+        assert grid.items.index(app.store.view_of(bed.id, app.clock())) != place  # it moved away
+        assert grid.cursor == place and grid.selected.id == after.id  # the user stays where they were
+
+
+async def test_notices_stack_two_deep_at_80x24_below_the_header(app, demo_farm):
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        for n in range(5):
+            app.notify(f"notice {n}: a longer sentence that wraps onto a second line of the toast")
+        await settle(pilot)
+        assert [n.message[:8] for n in app._notifications] == ["notice 3", "notice 4"]
+        header = app.screen.query_one(StatusHeader).region
+        toasts = list(app.screen.query(Toast))
+        assert toasts and all(not toast.region.overlaps(header) for toast in toasts)
+
+
+async def test_header_lays_out_again_when_the_terminal_shrinks(app, sim_server, demo_farm):
+    async with app.run_test(size=(200, 30)) as pilot:
+        await settle(pilot)
+        sim_server.faults.update({"drop_rate": 1.0})  # no good poll to repaint it after the resize
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        sim_server.faults.clear()
+        lines = header_text(app).split("\n")
+        assert len(lines) == 2 and all(len(line) <= 78 for line in lines)
+        assert "▶11" in lines[1] and "24 printers" in lines[1]  # the counts did not vanish
+
+
+async def test_every_action_sent_is_logged_with_its_outcome(app, demo_farm, caplog):
+    printer = first(demo_farm, "printing")
+    caplog.set_level(logging.INFO)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, printer)
+        await pilot.press("p")
+        await settle(pilot)
+    sent = [r for r in caplog.records if r.levelno == logging.INFO and "action pause sent" in r.getMessage()]
+    assert sent and f"printer {printer.id}" in sent[0].getMessage() and "done" in sent[0].getMessage()
