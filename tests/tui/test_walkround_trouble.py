@@ -118,10 +118,17 @@ async def test_header_lays_out_again_when_the_terminal_shrinks(app, sim_server, 
 async def test_every_action_sent_is_logged_with_its_outcome(app, demo_farm, caplog):
     printer = first(demo_farm, "printing")
     caplog.set_level(logging.INFO)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await select(pilot, printer)
-        await pilot.press("p")
-        await settle(pilot)
+    logger = logging.getLogger("farmdash")
+    logger.addHandler(caplog.handler)  # the app's log may not reach the root
+    level, logger.level = logger.level, logging.INFO
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await select(pilot, printer)
+            await pilot.press("p")
+            await settle(pilot)
+    finally:
+        logger.removeHandler(caplog.handler)
+        logger.setLevel(level)
     sent = [r for r in caplog.records if r.levelno == logging.INFO and "action pause sent" in r.getMessage()]
     assert sent and f"printer {printer.id}" in sent[0].getMessage() and "done" in sent[0].getMessage()
