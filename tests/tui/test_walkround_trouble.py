@@ -3,10 +3,9 @@ the selection after an action, notices at 80x24, the header on a resize, the log
 
 from __future__ import annotations
 
-import logging
-
 from textual.widgets._toast import Toast
 
+import tui.actions as actions_module
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.printer_grid import PrinterGrid
 from tui.widgets.status_header import StatusHeader
@@ -115,20 +114,14 @@ async def test_header_lays_out_again_when_the_terminal_shrinks(app, sim_server, 
         assert "▶11" in lines[1] and "24 printers" in lines[1]  # the counts did not vanish
 
 
-async def test_every_action_sent_is_logged_with_its_outcome(app, demo_farm, caplog):
+async def test_every_action_sent_is_logged_with_its_outcome(app, demo_farm, monkeypatch):
     printer = first(demo_farm, "printing")
-    caplog.set_level(logging.INFO)
-    logger = logging.getLogger("farmdash")
-    logger.addHandler(caplog.handler)  # the app's log may not reach the root
-    level, logger.level = logger.level, logging.INFO
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await select(pilot, printer)
-            await pilot.press("p")
-            await settle(pilot)
-    finally:
-        logger.removeHandler(caplog.handler)
-        logger.setLevel(level)
-    sent = [r for r in caplog.records if r.levelno == logging.INFO and "action pause sent" in r.getMessage()]
-    assert sent and f"printer {printer.id}" in sent[0].getMessage() and "done" in sent[0].getMessage()
+    logged = []
+    monkeypatch.setattr(actions_module.log, "info", lambda message, *args: logged.append(message % args))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, printer)
+        await pilot.press("p")
+        await settle(pilot)
+    sent = [line for line in logged if line.startswith("action pause sent")]
+    assert sent and f"printer {printer.id}" in sent[0] and "done" in sent[0]
