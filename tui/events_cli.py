@@ -99,10 +99,11 @@ def run_events(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     async def main() -> int:
         since = parse_since(args.since, datetime.now(UTC))
-        history = EventLog.in_directory(state_dir()).load()
-        if history.problem:
-            print(f"farmdash events: {one_line(history.problem)}", file=sys.stderr)
-        write_events(history.events.values(), args.format, since, stream)
+        if not getattr(args, "demo", False):  # the demo farm's events are never logged: no history
+            history = EventLog.in_directory(state_dir()).load()
+            if history.problem:
+                print(f"farmdash events: {one_line(history.problem)}", file=sys.stderr)
+            write_events(history.events.values(), args.format, since, stream)
         if not args.follow:
             return 0
         async with open_cloud(args) as cloud:
