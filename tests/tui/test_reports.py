@@ -196,6 +196,7 @@ async def test_R_opens_the_last_30_days_of_finished_jobs(app, sim_server):
         # The chart's numbers are in the table beside it: one row per day with jobs.
         table = screen.query_one("#chart-day DataTable", DataTable)
         assert table.row_count == sum(1 for d in screen.report.summary.per_day if d.total) > 0
+        assert len(table.columns) == 2  # the finished-jobs report has finished jobs only: no failed, cancelled
 
 
 async def test_custom_report_quick_pick_and_workgroup(app, sim_server, demo_farm):

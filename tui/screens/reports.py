@@ -240,17 +240,19 @@ class ReportsScreen(FarmScreen[None]):
         days = report.summary.per_day
         chart = self.query_one("#chart-day", ReportChart)
         labels = [day.day.strftime("%m-%d") for day in days]
-        chart.show_bars(
-            "Jobs per day",
-            labels,
-            {
-                "done": [day.done for day in days],
-                "failed": [day.failed for day in days],
-                "cancelled": [day.cancelled for day in days],
-            },
-            columns=["Day", "Done", "Failed", "Cancelled"],
-            rows=[(d.day.isoformat(), d.done, d.failed, d.cancelled) for d in days if d.total],
-        )
+        rows = [(d.day.isoformat(), d.done, d.failed, d.cancelled) for d in days if d.total]
+        if report.kind is ReportKind.FINISHED:  # that report lists finished jobs only
+            series: dict[str, list[float]] = {"done": [day.done for day in days]}
+            chart.show_bars(
+                "Finished jobs per day", labels, series, columns=["Day", "Done"], rows=[r[:2] for r in rows]
+            )
+            return
+        series = {
+            "done": [day.done for day in days],
+            "failed": [day.failed for day in days],
+            "cancelled": [day.cancelled for day in days],
+        }
+        chart.show_bars("Jobs per day", labels, series, columns=["Day", "Done", "Failed", "Cancelled"], rows=rows)
 
     def _needs_custom(self, chart: ReportChart, title: str, report: Report) -> bool:
         if report.kind is ReportKind.FINISHED:

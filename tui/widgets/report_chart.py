@@ -7,7 +7,7 @@ axis, which reads the wall clock), so the same report always draws the same pict
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from rich.text import Text
@@ -46,7 +46,7 @@ class ReportChart(Container):
         self,
         title: str,
         labels: Sequence[str],
-        series: dict[str, Sequence[float]],
+        series: Mapping[str, Sequence[float]],
         *,
         columns: Sequence[str],
         rows: Sequence[Sequence[object]],
