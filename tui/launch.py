@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -177,9 +178,21 @@ def prepare_app(app: FarmDash, start: Start) -> None:
         app.notify(notice, severity="warning", timeout=12)
 
 
+def tune_gc() -> None:
+    """Fewer, cheaper full garbage collections. A 5,000-printer poll allocates ~45,000 container
+    objects; with Python's default thresholds a full collection ran every other poll and held the
+    event loop 30-100 ms (a key pressed then waited). What start-up built lives as long as the app:
+    frozen, the collector never walks it again. Nearly all of a poll's garbage goes by reference
+    counting; what is cyclic is still collected (young collections, full ones far apart)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def run_app(app: FarmDash, start: Start) -> int:
     """Run the dashboard; SIGTERM and SIGHUP end it the way `q` does, so the terminal is restored."""
     prepare_app(app, start)
+    tune_gc()
 
     async def run() -> None:
         loop = asyncio.get_running_loop()

@@ -7,7 +7,8 @@ widgets know what to repaint.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import asyncio
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from operator import itemgetter
@@ -16,6 +17,10 @@ from api import PRINTING_LOCALLY, Printer, PrinterState
 
 from .formatting import age_label, eta_from
 from .states import BUSY_STATES, STATES, count_word, state_word
+
+# Printers taken per slice of a poll: ~5 ms of the event loop at most, so a key pressed as a
+# 5,000-printer poll lands is answered between two slices.
+POLL_SLICE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +135,13 @@ class FarmStore:
     _keys: dict[str, dict[int, object]] = field(default_factory=dict, repr=False)
 
     _counts: dict[PrinterState, int] | None = field(default=None, repr=False)
+    _labels_at: datetime | None = field(default=None, repr=False)
     # Printers with an unacknowledged alert: marked on their cards and rows.
     alerted: set[int] = field(default_factory=set)
     # Printers picked for a bulk action: kept across polls, sorts and filters; gone with the printer.
     marked: set[int] = field(default_factory=set)
 
     def _invalidate(self, printer_id: int) -> None:
-        self._counts = None
         self._views.pop(printer_id, None)
         for keys in self._keys.values():
             keys.pop(printer_id, None)
@@ -183,37 +188,81 @@ class FarmStore:
 
     def replace_printers(self, printers: Iterable[Printer], now: datetime) -> set[int]:
         """Take a full poll; returns the ids whose current job must be looked up again."""
+        steps = self._replace_steps(printers, now)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+
+    async def take_poll(self, printers: Iterable[Printer], now: datetime) -> set[int]:
+        """`replace_printers` in slices, yielding to the event loop between them: no key waits
+        behind a big poll. What is on screen stays consistent meanwhile (each printer's view is
+        rebuilt with its new record), and the screen is told once, after the last slice."""
+        steps = self._replace_steps(printers, now)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+            await asyncio.sleep(0)
+
+    def _replace_steps(self, printers: Iterable[Printer], now: datetime) -> Generator[None, None, set[int]]:
         fresh = {p.id: p for p in printers}
-        lookups = set()
+        lookups: set[int] = set()
         first_poll = self.last_update is None
-        for pid, printer in fresh.items():
-            before = self.printers.get(pid)
-            if before is None or before != printer:
+        before_all = self.printers
+        # A new dict filled as the slices go: a view built between two slices reads the record
+        # that belongs with it (the new one where the slice has passed, the old one elsewhere).
+        self.printers = current = dict(before_all)
+        self._counts = None
+        tally: dict[PrinterState, int] = {}
+        for count, (pid, printer) in enumerate(fresh.items(), 1):
+            before = before_all.get(pid)
+            changed = before is None or before != printer
+            current[pid] = printer
+            if changed:
                 self._invalidate(pid)
             if self._note_state(printer, now, first_poll):
                 lookups.add(pid)  # a new state: its queue (and its last job's outcome) is read again
-            now_active = printer.state_kind in BUSY_STATES
+            kind = printer.state_kind
+            tally[kind] = tally.get(kind, 0) + 1
+            now_active = kind in BUSY_STATES
             was_active = before is not None and before.state_kind in BUSY_STATES
             if now_active and (not was_active or pid not in self.current_jobs):
                 self._drop_job(pid)
                 lookups.add(pid)
             elif not now_active:
                 self._drop_job(pid)
-        for gone in set(self.printers) - set(fresh):
+            if changed:
+                self._prepare_view(pid, now)
+            if count % POLL_SLICE == 0:
+                yield
+        for gone in set(current) - set(fresh):
+            del current[gone]
             self._drop_job(gone)
             self._invalidate(gone)
             self.marked.discard(gone)
             self.queues.pop(gone, None)
             self.states_seen.pop(gone, None)
-        self.printers = fresh
+        self._counts = tally
         self.mark_live(now)
         return lookups
+
+    def _prepare_view(self, printer_id: int, now: datetime) -> None:
+        """Build a changed printer's view and sort keys now, in its slice, not all at once later."""
+        view = self.view_of(printer_id, now)
+        if view is None:
+            return
+        for sort, keys in self._keys.items():
+            keys[printer_id] = SORTS[sort](view)
 
     def update_printer(self, printer: Printer, now: datetime) -> bool:
         """Take one printer (after an action); True if its current job must be looked up again."""
         before = self.printers.get(printer.id)
         self.printers[printer.id] = printer
         self._invalidate(printer.id)
+        self._counts = None
         changed = self._note_state(printer, now, first_poll=False)
         active = printer.state_kind in BUSY_STATES
         if not active or (before is not None and before.state_kind not in BUSY_STATES):
@@ -257,15 +306,16 @@ class FarmStore:
         """The marked printers, by name (the order a preview lists them in)."""
         return sorted(self.marked, key=lambda pid: (self.printers[pid].name.casefold(), pid))
 
-    def view_of(self, printer_id: int, now: datetime) -> PrinterView | None:
-        """The printer's view, built once until the printer or its job changes."""
+    def view_of(self, printer_id: int, now: datetime, *, labels: bool = True) -> PrinterView | None:
+        """The printer's view, built once until the printer or its job changes (`labels=False`:
+        the time-in-state words were checked this minute already)."""
         view = self._views.get(printer_id)
         if view is None:
             printer = self.printers.get(printer_id)
             if printer is None:
                 return None
             view = self._views[printer_id] = self._build_view(printer, now)
-        elif view.state_since is not None:
+        elif labels and view.state_since is not None:
             # Time in state is shown to the minute: the view changes (and its card repaints)
             # only when the words do, not at every poll.
             label = age_label(
@@ -323,11 +373,15 @@ class FarmStore:
         sort = sort if sort in SORTS else "name"
         key_of = SORTS[sort]
         keys = self._keys.setdefault(sort, {})
+        # Time in state reads to the minute: its words are checked once a minute, not each call.
+        minute = now.replace(second=0, microsecond=0)
+        labels = minute != self._labels_at
+        self._labels_at = minute
         rows = []
         for pid, printer in self.printers.items():
             if workgroup is not None and workgroup not in (printer.workgroups or ()):
                 continue
-            view = self.view_of(pid, now)
+            view = self.view_of(pid, now, labels=labels)
             if view is None or (words and not _matches(view, words)):
                 continue
             key = keys.get(pid)

@@ -182,11 +182,13 @@ class FarmSync:
         self.failures = 0
         self._relogins = 0
         self.store.unreadable = printers.unreadable
-        self.pending_lookups |= self.store.replace_printers(printers, self.clock())
+        # In slices that yield to the loop (5,000 printers): a key pressed now is not held up.
+        self.pending_lookups |= await self.store.take_poll(printers, self.clock())
         self.pending_lookups |= self._failed_lookups & self.store.printers.keys()
         self._failed_lookups.clear()
         self.pending_lookups |= self.queues_due()
         self._tell_printers(printers)
+        await asyncio.sleep(0)  # the listeners ran; the screen's turn comes in the next slice
         return PollOutcome(True, printers=list(printers))
 
     def _tell_printers(self, printers: list[Printer]) -> None:

@@ -97,3 +97,49 @@ def test_formatting():
     assert eta_from(100, 3600, NOW) is None and eta_from(50, None, NOW) is None
     assert progress_bar(50, 10).plain == "█████░░░░░" and progress_bar(0, 4).plain == "░░░░"
     assert len(progress_bar(33.3, 7).plain) == 7
+
+
+def big_farm(count, temp=210):
+    return [
+        Printer.model_validate(
+            {
+                "id": pid,
+                "name": f"p{pid:05d}",
+                "type": "Prusa i3 MK4",
+                "state": "printing" if pid % 3 else "ready",
+                "percent": pid % 100,
+                "temps": [60, temp + pid % 2],
+                "target_temps": [60, 210],
+                "workgroups": [1],
+            }
+        )
+        for pid in range(1, count + 1)
+    ]
+
+
+async def test_a_big_poll_is_taken_in_slices_that_let_the_loop_run():
+    import asyncio
+
+    from tui.store import POLL_SLICE
+
+    sliced, whole = FarmStore(), FarmStore()
+    for store in (sliced, whole):
+        store.replace_printers(big_farm(1000), NOW)
+        store.views(NOW, sort="progress")
+    later = NOW + timedelta(seconds=3)
+    seen_mid_poll = []
+
+    async def keys_meanwhile():
+        while True:  # what a key handler would see, between two slices
+            views = sliced.views(later, sort="progress")
+            seen_mid_poll.append(all(view.tools[0][0] == sliced.printers[view.id].tool_temp(0) for view in views))
+            await asyncio.sleep(0)
+
+    other = asyncio.create_task(keys_meanwhile())
+    lookups = await sliced.take_poll(big_farm(1000, temp=215), later)
+    other.cancel()
+    assert len(seen_mid_poll) >= 1000 // POLL_SLICE - 1  # the loop ran between the slices
+    assert all(seen_mid_poll)  # each view matched its printer's record at every moment
+    assert lookups == whole.replace_printers(big_farm(1000, temp=215), later)
+    assert sliced.views(later, sort="progress") == whole.views(later, sort="progress")
+    assert sliced.counts() == whole.counts() == {PrinterState.PRINTING: 667, PrinterState.READY: 333}

@@ -188,10 +188,10 @@ class PrinterList(ScrollView, can_focus=True):
         if len(drawn) > 4 * self.size.height:
             for stale in [y for y in drawn if not first <= y < last]:
                 del drawn[stale]
-        item_width = self.item_width
+        columns, item_width = self.columns, self.item_width
         for y in range(self.top_lines, self.size.height):  # the titles above stay as they are
             virtual_y = y + scroll_y
-            parts = self._line_parts(virtual_y)
+            parts = self._line_parts(virtual_y, columns, item_width)
             before = drawn.get(virtual_y)
             if before is None or len(before) != len(parts):
                 self.refresh(Region(0, y, self.size.width, 1))
@@ -307,11 +307,9 @@ class PrinterList(ScrollView, can_focus=True):
             if not self.items:
                 self.refresh()
 
-    def _line_parts(self, virtual_y: int) -> tuple[Strip | None, ...]:
+    def _line_parts(self, virtual_y: int, columns: int, item_width: int) -> tuple[Strip | None, ...]:
         """The strips one virtual line of items is made of, one a column (None where no item is)."""
         row, line = divmod(virtual_y - self.top_lines, self.ITEM_HEIGHT)
-        columns = self.columns
-        item_width = self.item_width
         items = self.items
         cursor = self.cursor
         parts: list[Strip | None] = []
@@ -335,9 +333,9 @@ class PrinterList(ScrollView, can_focus=True):
             )
         if y < self.top_lines:  # a table's titles stay on screen however far it scrolls
             return self.render_top_line(y, width)
-        parts = self._line_parts(virtual_y)
-        self._drawn[virtual_y] = parts
         item_width = self.item_width
+        parts = self._line_parts(virtual_y, self.columns, item_width)
+        self._drawn[virtual_y] = parts
         segments: list[Segment] = []
         used = 0
         for strip in parts:
