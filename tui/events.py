@@ -222,6 +222,7 @@ class EventDetector:
         track = self._tracks.get(printer_id)
         if track is None or job_id is None:
             return None
+        filename = one_line(filename)
         if track.seen.job_id == job_id and track.seen.filename == filename:
             return None
         track.seen = track.seen.model_copy(update={"job_id": job_id, "filename": filename})
@@ -309,7 +310,7 @@ class EventDetector:
         return Event(
             time=now,
             printer_id=printer.id,
-            printer_name=printer.name,
+            printer_name=one_line(printer.name),
             kind=kind,
             job_id=job_id,
             filename=filename,
@@ -476,10 +477,10 @@ def action_event(
     return Event(
         time=now,
         printer_id=printer_id,
-        printer_name=printer_name,
+        printer_name=one_line(printer_name),
         kind=EventKind.ACTION,
         job_id=job_id,
-        filename=filename,
+        filename=one_line(filename),
         detail=one_line(text),
         who=who,
     )

@@ -225,6 +225,15 @@ def test_cloud_text_in_events_is_one_line():
     assert event.what == "cancel: refused: Job is done"
 
 
+def test_names_and_files_from_the_cloud_are_one_line():
+    detector = EventDetector()
+    detector.observe([printer(1, "ready", 0, name="Line\nTwo\u202e")], T0)
+    (started,) = detector.observe([printer(1, "downloading", 0, name="Line\nTwo\u202e")], at(3))
+    assert started.printer_name == "Line Two"
+    completed = detector.note_job(1, 5, "a\tb\r\n.gcode")
+    assert completed is not None and completed.filename == "a b  .gcode"
+
+
 def test_an_event_round_trips_through_its_json():
     detector = EventDetector()
     detector.observe([printer(1, "printing", 40)], T0)
