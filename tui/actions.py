@@ -384,3 +384,53 @@ class ActionRunner:
             raise ApiError(f"Job {job_id} names no file to print again.")
         queued = await self.client.print_file(info.file_id, printer_id, only_queue=True)
         return info.filename, queued.job_id
+
+    async def move(self, job_id: int, source_id: int, target_id: int) -> MoveOutcome:
+        """Queue the job's file on `target_id` first, then cancel the job here; each step reported.
+
+        In that order a failure never loses the job: at worst it is queued twice, and said so.
+        """
+        source, target = self.name_of(source_id), self.name_of(target_id)
+        try:
+            info = await self.client.get_job_info(job_id)
+            if info.file_id is None:
+                raise ApiError(f"Job {job_id} names no file to queue elsewhere.")
+            queued = await self.client.print_file(info.file_id, target_id, only_queue=True)
+        except PrinterOSError as exc:
+            return MoveOutcome(job_id, "", source, target, queue_error=exc.message)
+        try:
+            await self.client.job_cancel(job_id)
+        except PrinterOSError as exc:
+            return MoveOutcome(job_id, info.filename, source, target, queued.job_id, cancel_error=exc.message)
+        return MoveOutcome(job_id, info.filename, source, target, queued.job_id)
+
+
+@dataclass(frozen=True)
+class MoveOutcome:
+    job_id: int
+    filename: str
+    source: str
+    target: str
+    new_job_id: int | None = None
+    queue_error: str | None = None
+    cancel_error: str | None = None
+
+    @property
+    def moved(self) -> bool:
+        return self.new_job_id is not None and self.cancel_error is None
+
+    @property
+    def sentence(self) -> str:
+        if self.new_job_id is None:
+            return (
+                f"Could not queue job {self.job_id}'s file on {self.target}: {self.queue_error} "
+                f"Nothing changed: the job stays on {self.source}."
+            )
+        queued = f"1. queued on {self.target} as job {self.new_job_id}"
+        if self.cancel_error is not None:
+            return (
+                f"{queued}; 2. the cloud refused to cancel job {self.job_id} on {self.source}: {self.cancel_error} "
+                f"The file is now queued twice (job {self.job_id} on {self.source}, job {self.new_job_id} "
+                f"on {self.target})."
+            )
+        return f"{queued}; 2. job {self.job_id} cancelled on {self.source}."

@@ -25,14 +25,13 @@ from api import AuthError, JobStatus, PrinterOSClient, PrinterOSError
 
 from .actions import ACTIONS, READ_ONLY, ActionRunner, Outcome, Result, Sleep, keys_from_keymap
 from .alerts import AlertSettings
+from .app_bulk import BulkWiring
 from .app_events import EventsWiring
-from .bulk import BulkPlan, plan, summary
 from .commands import BindingCommands
 from .eventlog import EventLog
 from .output import by_span
 from .rules import why_not
 from .safe import plain
-from .screens.bulk import BulkScreen
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
 from .screens.login import LoginScreen
@@ -59,7 +58,7 @@ TASK_WORDS = {
 REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
 
 
-class FarmDash(EventsWiring, App[None]):
+class FarmDash(EventsWiring, BulkWiring, App[None]):
     TITLE = "farmdash"
     CSS_PATH = "styles/app.tcss"
     COMMANDS = App.COMMANDS | {BindingCommands}
@@ -103,6 +102,7 @@ class FarmDash(EventsWiring, App[None]):
         self.read_only = read_only
         self.stagger_seconds = stagger_seconds
         self.files_dir = files_dir  # where the file picker opens
+        self.upload_clock = time.monotonic  # upload speed and time left; snapshots pass a steady one
         self.runner = ActionRunner(client, self.store, read_only=read_only, sleep=sleep or asyncio.sleep)
         self.organization = organization
         self.username = username or (credentials.username if credentials else "")
@@ -384,39 +384,6 @@ class FarmDash(EventsWiring, App[None]):
             self.clock(), outcome.printer_id, outcome.printer_name, outcome.kind, words,
             sent=sent, job_id=outcome.job_id, label=ACTIONS[outcome.kind].label.lower() if outcome.kind in ACTIONS else outcome.verb,
         )  # fmt: skip
-
-    # --- bulk actions on the marked printers --------------------------------------------------------
-
-    def request_bulk(self, kind: str, printer_ids: list[int]) -> None:
-        """The preview of `kind` on these printers; nothing is sent until the user says yes."""
-        if self.refuse_read_only():
-            return
-        bulk = plan(kind, printer_ids, self.store, keys=self.key_for, stagger_seconds=self.stagger_seconds)
-        self.push_screen(BulkScreen(bulk))
-
-    async def run_bulk(self, bulk: BulkPlan, *, on_outcome, stop) -> list[Outcome]:
-        """Send a previewed bulk action: one outcome per printer, then one summary notice."""
-        claimed, busy = self.runner.claim(bulk.kind, bulk.to_send)
-        for outcome in busy:
-            on_outcome(outcome)
-        outcomes = busy + await self.runner.run(
-            bulk.kind, claimed, stagger_seconds=bulk.stagger_seconds, on_outcome=on_outcome, stop=stop
-        )
-        for outcome in outcomes:
-            self._audit(outcome)
-        refused = any(
-            o.result in (Result.REFUSED, Result.UNKNOWN, Result.NOT_SENT, Result.SESSION_ENDED) for o in outcomes
-        )
-        self.notify(
-            summary(bulk.kind, [*outcomes, *(o for o in self._planned_skips(bulk))]),
-            title=f"{ACTIONS[bulk.kind].label}: {len(bulk.lines)} printers",
-            severity="warning" if refused else "information", timeout=8,
-        )  # fmt: skip
-        await self.after_actions(outcomes)
-        return outcomes
-
-    def _planned_skips(self, bulk: BulkPlan) -> list[Outcome]:
-        return [Outcome(bulk.kind, line.printer_id, line.name, Result.SKIPPED, line.text) for line in bulk.skipped]
 
     def _tell(self, outcome: Outcome) -> None:
         spec = ACTIONS[outcome.kind]

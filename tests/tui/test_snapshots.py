@@ -190,3 +190,29 @@ def test_bulk_preview_80x24(snap_compare, snap_app, demo_farm):
         await pilot.pause()
 
     assert snap_compare(snap_app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_upload_done_80x24(snap_compare, snap_app, demo_farm, tmp_path):
+    """The file sent: the upload's bar full, the project, one line per printer with its new job."""
+    (tmp_path / "bracket.gcode").write_bytes(b";FLAVOR:Marlin\nG28\nG1 X10 Y10 E0.5\n" * 4000)
+    snap_app.files_dir = str(tmp_path)
+    snap_app.upload_clock = iter(range(10_000)).__next__
+    ready = [p for p in sorted(demo_farm.printers.values(), key=lambda p: p.name) if p.state == "ready"][:2]
+
+    async def run_before(pilot):
+        await settle(pilot)
+        for printer in ready:
+            pilot.app.screen.active_list.select_printer(printer.id)
+            await pilot.press("space")
+        await pilot.press("o")
+        tree = pilot.app.screen.query_one("#picker-tree")
+        for _ in range(200):
+            if tree.root.children:
+                break
+            await pilot.pause(0.01)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(snap_app, terminal_size=(80, 24), run_before=run_before)

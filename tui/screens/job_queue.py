@@ -44,6 +44,7 @@ class JobQueueScreen(PrinterScreen):
     BINDINGS = [
         Binding("enter", "open_job", "Job details", id="open-job", show=False),
         Binding("r", "reload", "Reload", id="reload", show=False),
+        Binding("m", "move_job", "Move to printer", id="move-job", show=False),
     ]
 
     def __init__(self, printer_id: int) -> None:
@@ -152,6 +153,16 @@ class JobQueueScreen(PrinterScreen):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_job()
+
+    def action_move_job(self) -> None:
+        """Move the chosen queued job to another printer of the same type."""
+        if self.app.refuse_read_only():
+            return
+        job = self.selected_job
+        if job is None or job.status is not JobStatus.QUEUED:
+            self.notify("Choose a queued job to move: only a job still in the queue can move.", severity="warning")
+            return
+        self.app.request_move(self.printer_id, job.id)
 
     def action_open_job(self) -> None:
         job = self.selected_job

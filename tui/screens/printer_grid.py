@@ -39,6 +39,7 @@ class PrinterGridScreen(FarmScreen[None]):
             show=False,
         ),
         Binding("space", "toggle_mark", "Mark", id="mark", show=False),
+        Binding("o", "send_file", "Send a file", id="send-file", show=False),
         Binding("asterisk", "mark_shown", "Mark all shown", id="mark-all", key_display="*", show=False),
         Binding("R", "open_reports", "Reports", id="reports", show=False),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
@@ -238,6 +239,11 @@ class PrinterGridScreen(FarmScreen[None]):
         selected = self.active_list.selected
         self.active_list.hold_place()
         self.app.request_action(kind, selected.id if selected else None)
+
+    def action_send_file(self) -> None:
+        """A file from this machine's disk to the marked printers, or to the selected one."""
+        selected = self.active_list.selected
+        self.app.request_send_file(self.app.store.marked_ids() or ([selected.id] if selected else []))
 
     # --- marks ------------------------------------------------------------------------------------
 

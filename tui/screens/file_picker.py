@@ -1,0 +1,72 @@
+"""Pick a printable file on this machine's disk: folders and printable files, with size and date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DirectoryTree, Label, Static
+from textual.widgets._tree import TreeNode
+
+from ..safe import plain
+from ..upload import PRINTABLE, is_printable, size_text
+from .base import FarmModal
+
+
+class PrintableTree(DirectoryTree):
+    """Folders and printable files only (no hidden ones); each file with its size and date."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [path for path in paths if not path.name.startswith(".") and (_is_dir(path) or is_printable(path))]
+
+    def render_label(self, node: TreeNode, base_style: Style, style: Style) -> Text:
+        label = super().render_label(node, base_style, style)
+        path = node.data.path if node.data is not None else None
+        if path is not None and not node.allow_expand:
+            try:
+                info = path.stat()
+            except OSError:
+                return label
+            when = datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M")
+            label.append(f"  {size_text(info.st_size)} · {when}", style="dim")
+        return label
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+class FilePickerScreen(FarmModal[Path | None]):
+    """Dismisses with the chosen file, or None."""
+
+    CSS_PATH = "../styles/bulk.tcss"
+    BINDINGS = [Binding("escape", "close", "Close", id="file-picker-close")]
+
+    def __init__(self, start: Path) -> None:
+        super().__init__()
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box"):
+            yield Label(Text(f"Send a file: {plain(str(self.start))}", style="bold"), id="picker-title")
+            yield PrintableTree(self.start, id="picker-tree")
+            yield Static(Text(f"Printable: {' '.join(PRINTABLE)}", style="dim"), id="picker-note")
+
+    def on_mount(self) -> None:
+        self.query_one(PrintableTree).focus()
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.dismiss(event.path)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
