@@ -92,6 +92,8 @@ def test_passthrough_flags_and_no_password_on_the_command_line():
     command = dashboard_command(args)
     assert command.endswith("-m tui.cli --demo --refresh 2.0 --printers 6 --seed 7")
     assert (args.host, args.port) == ("127.0.0.1", 8000)
+    wall = build_parser().parse_args(["--read-only", "serve", "--demo"])
+    assert dashboard_command(wall).endswith("-m tui.cli --demo --read-only --printers 36 --seed 7")
     before = build_parser().parse_args(["--endpoint", "https://x.example", "serve"])
     assert "--endpoint https://x.example" in dashboard_command(before)
     assert "--demo" not in dashboard_command(before) and "--seed" not in dashboard_command(before)
