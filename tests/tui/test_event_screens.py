@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from textual.binding import Binding
+
 from api import JobStatus
 from api.sim import DEMO_PASSWORD, DEMO_USERNAME
 from tests.conftest import login, printer_id
@@ -336,3 +338,25 @@ async def test_a_job_that_ended_off_screen_still_gets_its_file(sim_server, lab, 
     started, finished = (e for e in app.events.log.newest_first()[::-1] if e.printer_id == pid)
     assert started.job_id is None  # never looked up while it ran
     assert (finished.kind, finished.job_id, finished.filename) == (EventKind.FINISHED, job_id, "cube.gcode")
+
+
+async def test_the_users_keymap_names_and_opens_the_event_log(sim_server, lab, tmp_path):
+    app = lab_app(sim_server, lab, tmp_path)
+    app.set_keymap({"event-log": "f2", "acknowledge-all": "ctrl+a"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lab._go_offline(lab.printers[printer_id(lab, "Ready-2")], lab.now())
+        await poll(pilot)
+        shown = app.get_key_display(Binding("f2", ""))  # as the footer shows it
+        assert f"{shown} event log" in badge(app) and " L event log" not in badge(app)
+        await pilot.press("L")
+        await settle(pilot)
+        assert not isinstance(app.screen, EventLogScreen)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, EventLogScreen)
+        ack_all = app.get_key_display(Binding("ctrl+a", ""))
+        assert f"(a/{ack_all})" in str(app.screen.query_one("#log-title").render())
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert badge(app) == ""
