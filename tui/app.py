@@ -21,18 +21,16 @@ from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from api import AuthError, JobStatus, PrinterOSClient, PrinterOSError
+from api import AuthError, PrinterOSClient
 
-from .actions import ACTIONS, READ_ONLY, ActionRunner, Outcome, Result, Sleep, keys_from_keymap
+from .actions import ActionRunner, Sleep, keys_from_keymap
 from .alerts import AlertSettings
 from .app_bulk import BulkWiring
 from .app_events import EventsWiring
 from .commands import BindingCommands
 from .eventlog import EventLog
 from .output import by_span
-from .rules import why_not
 from .safe import plain
-from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
 from .screens.login import LoginScreen
 from .screens.printer_grid import PrinterGridScreen
@@ -299,146 +297,6 @@ class FarmDash(EventsWiring, BulkWiring, App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
-
-    # --- printer actions ------------------------------------------------------------------------------
-
-    def request_action(
-        self, kind: str, printer_id: int | None, job_id: int | None = None, job_status: JobStatus | None = None
-    ) -> None:
-        """Check that the action applies, confirm if it must, then run it once."""
-        if self.refuse_read_only():
-            return
-        printer = self.store.printers.get(printer_id) if printer_id is not None else None
-        if printer_id is None or printer is None:
-            self.notify("No printer selected.", severity="warning")
-            return
-        spec = ACTIONS[kind]
-        name = printer.display_name
-        doing = self.store.in_flight.get(printer_id)
-        if doing:  # sent and not yet confirmed by a read: a second press sends nothing
-            self.notify(f"{name}: {doing} already sent; waiting for the cloud to confirm.", timeout=3)
-            return
-        reason = why_not(kind, name, printer.state_kind, job_status, self.key_for)
-        if reason:
-            self.notify(reason, title=f"Cannot {spec.verb}", severity="warning")
-            return
-        claimed, busy = self.runner.claim(kind, [printer_id])
-        if busy:
-            self.notify(f"Already sent to {name}; waiting for the cloud.", timeout=2)
-            return
-        if spec.confirm is None:
-            self.perform_action(kind, claimed, job_id)
-            return
-
-        def answered(ok: bool | None) -> None:
-            if ok:
-                self.perform_action(kind, claimed, job_id)
-            else:
-                self.runner.release(kind, claimed)
-
-        target = f"job {job_id} on {name}" if job_id else name
-        question = spec.confirm.format(target=target)
-        self.push_screen(ConfirmScreen(question, confirm_label=spec.verb.capitalize(), names=(name,)), answered)
-
-    def refuse_read_only(self) -> bool:
-        """In read-only mode, say so and send nothing: True if the caller must stop here."""
-        if self.read_only:
-            self.notify(f"{READ_ONLY}.", title="Read-only", severity="warning", timeout=4)
-        return self.read_only
-
-    @work(exclusive=False, group="actions", exit_on_error=False)
-    async def perform_action(self, kind: str, printer_ids: list[int], job_id: int | None) -> None:
-        doing = ACTIONS[kind].doing
-        for printer_id in printer_ids:  # `⧗ clearing…` on the card until a read confirms
-            self.store.set_in_flight(printer_id, doing)
-        self.printers_changed.publish(set(printer_ids))
-        try:
-            outcomes = await self.runner.run(kind, printer_ids, job_id=job_id)
-            for outcome in outcomes:
-                self._audit(outcome)
-                self._tell(outcome)
-            await self.after_actions(outcomes)
-        finally:
-            for printer_id in printer_ids:
-                self.store.set_in_flight(printer_id, None)
-            self.printers_changed.publish(None)
-
-    async def after_actions(self, outcomes: list[Outcome]) -> None:
-        """After a run: log in again if the session ended, else read the printers that were sent to."""
-        if any(outcome.result is Result.SESSION_ENDED for outcome in outcomes):
-            self.session_lost(next(o.message for o in outcomes if o.result is Result.SESSION_ENDED))
-            return
-        sent = [o.printer_id for o in outcomes if o.result in (Result.DONE, Result.REFUSED, Result.UNKNOWN)]
-        for printer_id in sent:  # show what the printer is really doing now
-            await self.sync.refresh_printer(printer_id)
-            self.jobs_changed.publish(printer_id)
-        self.printers_changed.publish(None)
-        if self.sync.wanted_lookups():
-            self.resolve_current_jobs()
-
-    def _audit(self, outcome: Outcome) -> None:
-        """Every action sent goes in the event log with its outcome, and who sent it."""
-        words = f"{outcome.result.value}: {outcome.message}" if outcome.message else outcome.result.value
-        sent = outcome.result in (Result.DONE, Result.UNKNOWN)
-        self.events.on_action(
-            self.clock(), outcome.printer_id, outcome.printer_name, outcome.kind, words,
-            sent=sent, job_id=outcome.job_id, label=ACTIONS[outcome.kind].label.lower() if outcome.kind in ACTIONS else outcome.verb,
-        )  # fmt: skip
-
-    def _tell(self, outcome: Outcome) -> None:
-        spec = ACTIONS[outcome.kind]
-        if outcome.result is Result.DONE:
-            self.notify(outcome.sentence, title="Done", timeout=4)
-        elif outcome.result is Result.SESSION_ENDED:
-            self.notify(
-                f"Could not {spec.verb} on {outcome.printer_name}: {outcome.message} "
-                f"Nothing was sent; press {self.key_for(outcome.kind)} again once logged in.",
-                title="Not sent", severity="error", timeout=10,
-            )  # fmt: skip
-        elif outcome.result is Result.NOT_SENT:
-            self.notify(
-                f"Could not {spec.verb} on {outcome.printer_name}: {outcome.message} "
-                f"Press {self.key_for(outcome.kind)} again when the cloud answers.",
-                title="Not sent", severity="error", timeout=10,
-            )  # fmt: skip
-        elif outcome.result is Result.UNKNOWN:
-            self.notify(outcome.sentence, title="Outcome unknown", severity="warning", timeout=8)
-        elif outcome.result is Result.SKIPPED:
-            self.notify(outcome.sentence, severity="warning")
-        else:
-            self.notify(outcome.message, title=f"Could not {spec.verb} on {outcome.printer_name}", severity="error")
-
-    def request_reprint(self, printer_id: int, job_id: int) -> None:
-        """Queue the file of an earlier job on this printer again (the API lists no files, jobs name them)."""
-        if self.refuse_read_only():
-            return
-        claimed, _ = self.runner.claim("reprint", [job_id])
-        if not claimed:
-            self.notify("Already queueing that file; waiting for the cloud.", timeout=2)
-            return
-        self.reprint(printer_id, job_id)
-
-    @work(exclusive=False, group="actions", exit_on_error=False)
-    async def reprint(self, printer_id: int, job_id: int) -> None:
-        name = self.runner.name_of(printer_id)
-        try:
-            filename, new_job = await self.runner.requeue(printer_id, job_id)
-        except AuthError:
-            raise
-        except PrinterOSError as exc:
-            log.info("print again on printer %s (job %s): %s", printer_id, job_id, exc.message)
-            self.events.on_action(self.clock(), printer_id, name, "reprint", f"print again: refused: {exc.message}",
-                                  sent=False, job_id=job_id)  # fmt: skip
-            self.notify(exc.message, title=f"Could not queue on {name}", severity="error", timeout=8)
-            return
-        finally:
-            self.runner.release("reprint", [job_id])
-        log.info("print again on printer %s: job %s queued as job %s", printer_id, job_id, new_job)
-        self.events.on_action(self.clock(), printer_id, name, "reprint", f"print again: queued as job {new_job}",
-                              sent=True, job_id=job_id, filename=filename)  # fmt: skip
-        start = self.key_for("start")
-        self.notify(f"{filename} queued on {name} as job {new_job} ({start} starts it).", title="Queued", timeout=5)
-        self.jobs_changed.publish(printer_id)
 
     async def on_unmount(self) -> None:
         self.close_alerts()

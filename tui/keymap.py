@@ -32,9 +32,10 @@ FOCUSED: dict[type[DOMNode], tuple[tuple[str, type[DOMNode]], ...]] = {
 
 
 def _all_subclasses(cls: type) -> list[type]:
-    found = []
-    for sub in cls.__subclasses__():
-        found += [sub, *_all_subclasses(sub)]
+    found: list[type] = []
+    subclasses: list[type] = cls.__subclasses__()
+    for subclass in subclasses:
+        found += [subclass, *_all_subclasses(subclass)]
     return found
 
 
