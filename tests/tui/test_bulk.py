@@ -12,6 +12,7 @@ from api.sim import DEMO_PASSWORD, DEMO_USERNAME, FarmSettings, SimClock
 from api.sim.generate import farm_from_dict
 from tui.actions import Result
 from tui.app import Credentials
+from tui.events import EventKind
 from tui.screens.bulk import BulkScreen
 from tui.widgets.printer_grid import PrinterGrid
 from tui.widgets.printer_table import PrinterTable
@@ -195,6 +196,8 @@ async def test_bulk_start_refusals_in_the_clouds_words(sim_server, mixed):
         assert summary.startswith("2 started, 1 refused: B-1: Permission denied")
         outcomes = {o.printer_name: o.result for o in app.screen.finished()}
         assert outcomes == {"A-1": Result.DONE, "A-2": Result.DONE, "B-1": Result.REFUSED}
+        audit = {e.printer_name: e.detail for e in app.events.log.newest_first() if e.kind == EventKind.ACTION}
+        assert "refused: Permission denied: you can only queue" in audit["B-1"] and audit["A-1"].endswith(": done")
 
 
 async def test_staggered_starts_on_the_sims_clock(sim_server, mixed):
