@@ -25,6 +25,7 @@ from api import AuthError, PrinterOSClient
 
 from .actions import ActionRunner, Sleep, keys_from_keymap
 from .alerts import AlertSettings
+from .app_actions import ActionsWiring
 from .app_bulk import BulkWiring
 from .app_events import EventsWiring
 from .commands import BindingCommands
@@ -56,7 +57,7 @@ TASK_WORDS = {
 REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
 
 
-class FarmDash(EventsWiring, BulkWiring, App[None]):
+class FarmDash(EventsWiring, ActionsWiring, BulkWiring, App[None]):
     TITLE = "farmdash"
     CSS_PATH = "styles/app.tcss"
     COMMANDS = App.COMMANDS | {BindingCommands}
