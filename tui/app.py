@@ -110,6 +110,7 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, App[None]):
         self.jobs_changed: Signal[int] = Signal(self, "jobs-changed")
         self._timer: Timer | None = None
         self._next_try: tuple[float, Callable[[], object]] | None = None  # when and what the timer runs
+        self.requeued: dict[int, int] = {}  # printer -> the job "print again" just queued on it
         self.timer_clock: Callable[[], float] = time.monotonic  # for "retry in N s" (snapshots pin it)
         self._login_shown = False
         self.worker_errors: list[BaseException | None] = []

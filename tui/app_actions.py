@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 
-from api import AuthError, JobStatus, PrinterOSError
+from api import AuthError, JobStatus, PrinterOSError, PrinterState
 
 from .actions import ACTIONS, READ_ONLY, ActionRunner, Outcome, Result
-from .rules import why_not
-from .screens.confirm import ConfirmScreen
+from .rules import confirm_words, why_not
+from .screens.confirm import THIRD, ConfirmScreen
+from .states import STATES
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,6 +43,7 @@ class ActionsWiring(App[None]):
         events: FarmEvents
         printers_changed: Signal[set[int] | None]
         jobs_changed: Signal[int]
+        requeued: dict[int, int]
 
         def key_for(self, kind: str) -> str: ...
         def session_lost(self, message: str) -> None: ...
@@ -75,15 +77,22 @@ class ActionsWiring(App[None]):
             self.perform_action(kind, claimed, job_id)
             return
 
-        def answered(ok: bool | None) -> None:
-            if ok:
+        queue = self.store.queues.get(printer_id)
+        # A bed-not-clear printer with a job waiting: clear only, or clear and start the next one.
+        start_next = (
+            kind == "tray" and printer.state_kind is PrinterState.BED_NOT_CLEAR and bool(queue and queue.queued)
+        )
+
+        def answered(answer: bool | str | None) -> None:
+            if answer == THIRD:
+                self.perform_action(kind, claimed, job_id, then_start=True)
+            elif answer:
                 self.perform_action(kind, claimed, job_id)
             else:
                 self.runner.release(kind, claimed)
 
-        target = f"job {job_id} on {name}" if job_id else name
-        question = spec.confirm.format(target=target)
-        self.push_screen(ConfirmScreen(question, confirm_label=spec.verb.capitalize(), names=(name,)), answered)
+        question, labels = confirm_words(kind, name, job_id, job_status, start_next=start_next)
+        self.push_screen(ConfirmScreen(question, names=(name,), **labels), answered)
 
     def refuse_read_only(self) -> bool:
         """In read-only mode, say so and send nothing: True if the caller must stop here."""
@@ -92,7 +101,9 @@ class ActionsWiring(App[None]):
         return self.read_only
 
     @work(exclusive=False, group="actions", exit_on_error=False)
-    async def perform_action(self, kind: str, printer_ids: list[int], job_id: int | None) -> None:
+    async def perform_action(
+        self, kind: str, printer_ids: list[int], job_id: int | None, *, then_start: bool = False
+    ) -> None:
         doing = ACTIONS[kind].doing
         for printer_id in printer_ids:  # `⧗ clearing…` on the card until a read confirms
             self.store.set_in_flight(printer_id, doing)
@@ -103,10 +114,31 @@ class ActionsWiring(App[None]):
                 self._audit(outcome)
                 self._tell(outcome)
             await self.after_actions(outcomes)
+            if then_start and any(o.result is Result.DONE for o in outcomes):
+                await self._start_next(printer_ids[0])
         finally:
             for printer_id in printer_ids:
                 self.store.set_in_flight(printer_id, None)
             self.printers_changed.publish(None)
+
+    async def _start_next(self, printer_id: int) -> None:
+        """After "clear and start next": start the oldest queued job, unless the cloud already did."""
+        printer = self.store.printers.get(printer_id)
+        if printer is None or printer.state_kind is not PrinterState.READY:
+            state = STATES[printer.state_kind].short if printer else "gone"
+            self.notify(f"{printer.display_name if printer else printer_id} is {state}: the next job was not started "
+                        "by farmdash.", timeout=5)  # fmt: skip
+            return
+        claimed, _ = self.runner.claim("start", [printer_id])
+        if not claimed:
+            return
+        self.store.set_in_flight(printer_id, ACTIONS["start"].doing)
+        self.printers_changed.publish({printer_id})
+        outcomes = await self.runner.run("start", claimed)
+        for outcome in outcomes:
+            self._audit(outcome)
+            self._tell(outcome)
+        await self.after_actions(outcomes)
 
     async def after_actions(self, outcomes: list[Outcome]) -> None:
         """After a run: log in again if the session ended, else read the printers that were sent to."""
@@ -182,5 +214,6 @@ class ActionsWiring(App[None]):
         self.events.on_action(self.clock(), printer_id, name, "reprint", f"print again: queued as job {new_job}",
                               sent=True, job_id=job_id, filename=filename)  # fmt: skip
         start = self.key_for("start")
+        self.requeued[printer_id] = new_job  # the queue screen selects it: the next key acts on it
         self.notify(f"{filename} queued on {name} as job {new_job} ({start} starts it).", title="Queued", timeout=5)
         self.jobs_changed.publish(printer_id)

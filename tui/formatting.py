@@ -82,6 +82,13 @@ def date_time(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def short_date_time(moment: datetime | None) -> str:
+    """`03-02 01:45`, for a narrow column."""
+    if moment is None:
+        return "—"
+    return moment.astimezone().strftime("%m-%d %H:%M")
+
+
 def progress_bar(percent: float, width: int) -> Text:
     """A bar in eighths of a cell, readable in any terminal with Unicode."""
     width = max(0, width)

@@ -60,3 +60,23 @@ def why_not(
         if state is not PrinterState.READY:
             return f"{name} is {word}: it cannot start a job now."
     return None
+
+
+def confirm_words(
+    kind: str, name: str, job_id: int | None, job_status: JobStatus | None, *, start_next: bool = False
+) -> tuple[str, dict[str, str]]:
+    """The question of an action that asks first, and its buttons' words (yes, no, a third answer)."""
+    target = f"job {job_id} on {name}" if job_id else name
+    question = (ACTIONS[kind].confirm or "{target}?").format(target=target)
+    labels = {"confirm_label": ACTIONS[kind].verb.capitalize(), "no_label": "No"}
+    if kind == "cancel":
+        labels = {"confirm_label": "Yes, cancel the job", "no_label": "No, keep printing"}
+        if job_status is JobStatus.QUEUED:  # nothing is printing: nothing to resume either
+            question = f"Cancel {target}? It leaves the queue and will not print."
+            labels["no_label"] = "No, keep it queued"
+    elif kind == "tray":
+        labels = {"confirm_label": "Yes, mark it clear", "no_label": "No"}
+        if start_next:
+            question = f"Mark the build tray of {name} clear? Only if the tray is empty."
+            labels = {"confirm_label": "Clear only", "no_label": "Neither", "third": "Clear, start next job"}
+    return question, labels

@@ -13,13 +13,15 @@ from rich.cells import cell_len, get_character_cell_size
 ELLIPSIS = "…"
 
 
-def cut_middle(text: str, width: int, ellipsis: str = ELLIPSIS) -> str:
-    """`text` if it fits in `width` cells, else its start and end around `ellipsis`."""
+def cut_middle(text: str, width: int, ellipsis: str = ELLIPSIS, *, tail_share: float = 0.5) -> str:
+    """`text` if it fits in `width` cells, else its start and end around `ellipsis` (the end gets
+    `tail_share` of the room: file names differ just before their extension)."""
     if cell_len(text) <= width:
         return text
     room = max(width - cell_len(ellipsis), 0)
-    head = _take(text, (room + 1) // 2)
-    tail = _take(text[::-1], room // 2)[::-1]
+    tail_room = int(room * tail_share)
+    head = _take(text, room - tail_room)
+    tail = _take(text[::-1], tail_room)[::-1]
     return f"{head}{ellipsis}{tail}"
 
 

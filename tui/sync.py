@@ -288,30 +288,40 @@ class FarmSync:
         reason = _reason_of(last) or await self._report_reason(last.id)
         return f"{words}: {reason}" if reason else words
 
+    async def job_reason(self, job_id: int, created: datetime | None = None) -> str:
+        """Why an ended job ended, in the cloud's words, when the report says ("" if not); the
+        report is read from the day the job was created (one call, remembered)."""
+        if job_id not in self._reasons and not self._reasons_refused:
+            today = self.clock().date()
+            since = min(today, (created or self.clock()).date()) - timedelta(days=1)
+            await self._read_reasons(max(since, today - timedelta(days=364)), today + timedelta(days=1))
+        return self._reasons.get(job_id, "")
+
     async def _report_reason(self, job_id: int) -> str:
         """The cancel reason from the organisation's report (one call for the whole farm, kept a minute)."""
         now = self.clock()
         fresh = self._reasons_read is not None and now - self._reasons_read < REASONS_TTL
-        if self._reasons_refused or fresh:
-            return self._reasons.get(job_id, "")
-        self._reasons_read = now
-        today = now.date()
+        if not (self._reasons_refused or fresh):
+            self._reasons_read = now
+            await self._read_reasons(now.date() - timedelta(days=1), now.date() + timedelta(days=1))
+        return self._reasons.get(job_id, "")
+
+    async def _read_reasons(self, start, end) -> None:
         try:
             report = await self.client.get_custom_report(
-                from_=today - timedelta(days=1), to=today + timedelta(days=1), type="json",
-                fields="job_id,cancel_reason,cancel_details",
-            )  # fmt: skip
+                from_=start, to=end, type="json", fields="job_id,cancel_reason,cancel_details"
+            )
         except AuthError:
             raise
         except ApiError as exc:
             log.info("no failure reasons from the report (not offered to this account): %s", exc.message)
             self._reasons_refused = True
-            return ""
+            return
         except PrinterOSError as exc:
             log.info("failure reasons not read: %s", exc.message)
-            return ""
+            return
         if isinstance(report, str):
-            return ""
+            return
         for row in report.as_dicts():
             reason = " · ".join(
                 clean_text(row.get(key)).strip() for key in ("Cancel Reason", "Cancel Details") if row.get(key)
@@ -320,7 +330,6 @@ class FarmSync:
                 self._reasons[int(row.get("Job ID"))] = reason
             except (TypeError, ValueError):
                 continue
-        return self._reasons.get(job_id, "")
 
     async def refresh_printer(self, printer_id: int) -> None:
         """Ask for one printer now (after an action), outside the poll cycle."""

@@ -68,7 +68,7 @@ async def test_buttons_name_the_keys_the_user_has(app, sim_server, demo_farm):
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         labels = [str(app.screen.query_one(part).label) for part in ("#yes", "#no")]
-        assert labels == ["Cancel (j)", "Keep it (k)"]
+        assert labels == ["Yes, cancel the job (j)", "No, keep printing (k)"]
         await pilot.press("k")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)

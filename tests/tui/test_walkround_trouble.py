@@ -3,6 +3,8 @@ the selection after an action, notices at 80x24, the header on a resize, the log
 
 from __future__ import annotations
 
+import itertools
+
 from textual.widgets._toast import Toast
 
 import tui.actions as actions_module
@@ -10,7 +12,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.widgets.printer_grid import PrinterGrid
 from tui.widgets.status_header import StatusHeader
 
-from .helpers import SIZE, actions, first, header_text, select, settle
+from .helpers import SIZE, actions, build_app, first, header_text, select, settle
 
 
 def failing(pilot, sim_server):
@@ -125,3 +127,23 @@ async def test_every_action_sent_is_logged_with_its_outcome(app, demo_farm, monk
         await settle(pilot)
     sent = [line for line in logged if line.startswith("action pause sent")]
     assert sent and f"printer {printer.id}" in sent[0] and "done" in sent[0]
+
+
+async def test_footer_shows_whole_keys_that_matter_at_80_and_120(sim_server, demo_farm):
+    from textual.widgets._footer import FooterKey
+
+    for width in (80, 120):
+        app = build_app(sim_server, demo_farm)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await settle(pilot)
+            keys = [k for k in app.screen.query(FooterKey) if k.display]
+            shown = {str(k.key_display) for k in keys}
+            assert {"?", "q", "/", "t"} <= shown, (width, shown)  # help, quit, filter, the tray
+            # every key drawn whole, inside the screen, none under another
+            regions = sorted((k.region for k in keys), key=lambda r: r.x)
+            assert all(r.right <= width for r in regions)
+            assert all(a.right <= b.x for a, b in itertools.pairwise(regions))
+            line = "".join(strip.text for strip in app.screen._compositor.render_strips()[-1:])
+            for key in keys:
+                if not key.has_class("-command-palette"):
+                    assert f"{key.key_display} {key.description}" in line, (width, key.description)

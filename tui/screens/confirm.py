@@ -16,28 +16,54 @@ NAME_CELLS = 40
 QUESTION_CELLS = 240
 
 
-class ConfirmScreen(FarmModal[bool]):
-    """Asks `question`; long names in it (given as `names`, or any overlong word) are cut in the middle."""
+THIRD = "third"  # what the dialog dismisses with when the third answer is chosen
+
+
+class ConfirmScreen(FarmModal[bool | str]):
+    """Asks `question`; long names in it (given as `names`, or any overlong word) are cut in the middle.
+
+    Dismisses with True (yes), False (no) or `THIRD` when a third answer is offered (`third`: its
+    label), as "clear and start next" is beside "clear only".
+    """
 
     BINDINGS = [
         # Priority: a focused button must not turn enter into "No".
         Binding("y,enter", "answer(True)", "Yes", id="confirm-yes", priority=True),
         Binding("n,escape", "answer(False)", "No", id="confirm-no", priority=True),
+        Binding("s", "answer_third", "Third answer", id="confirm-third", priority=True, show=False),
     ]
 
-    def __init__(self, question: str, *, confirm_label: str = "Yes", names: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        question: str,
+        *,
+        confirm_label: str = "Yes",
+        names: tuple[str, ...] = (),
+        no_label: str = "No",
+        third: str | None = None,
+    ) -> None:
         super().__init__()
         self.question = fit_sentence(
             plain(question), word_width=NAME_CELLS, total_width=QUESTION_CELLS, names=tuple(map(plain, names))
         )
         self.confirm_label = fit_sentence(plain(confirm_label), word_width=NAME_CELLS, total_width=NAME_CELLS)
+        self.no_label = no_label
+        self.third = third
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
+        with Vertical(id="confirm-box", classes="-wide" if self.third else ""):
             yield Label(text(self.question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button(text(f"{self.confirm_label} ({self._key('confirm-yes')})"), variant="error", id="yes")
-                yield Button(text(f"Keep it ({self._key('confirm-no')})"), variant="default", id="no")
+                if self.third:
+                    yield Button(text(f"{self.third} ({self._key('confirm-third')})"), variant="warning", id=THIRD)
+                yield Button(text(f"{self.no_label} ({self._key('confirm-no')})"), variant="default", id="no")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.third) if action == "answer_third" else True
+
+    def action_answer_third(self) -> None:
+        self.dismiss(THIRD)
 
     def _key(self, binding_id: str) -> str:
         """The first key of a binding as the user has it (after their keymap), as the footer shows keys."""
@@ -52,7 +78,7 @@ class ConfirmScreen(FarmModal[bool]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "yes")
+        self.dismiss(THIRD if event.button.id == THIRD else event.button.id == "yes")
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

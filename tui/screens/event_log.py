@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from ..events import KIND_LOOK, Event, EventKind
 from ..formatting import ALERT, MUTED
 from ..safe import text
+from ..widgets.fit_footer import FitFooter
 from .base import FarmScreen
 from .job_queue import JobQueueScreen
 
@@ -66,7 +67,7 @@ class EventLogScreen(FarmScreen[None]):
         yield Static(id="log-title")
         yield Input(placeholder="filter by printer, what happened, file or who (enter keeps it)", id="log-filter")
         yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield FitFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#log-filter").display = False

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Collapsible, Footer, Static
+from textual.widgets import Collapsible, Static
 
-from api import AuthError, JobInfo, PrinterOSError, SlicerSettings
+from api import AuthError, JobInfo, JobStatus, PrinterOSError, SlicerSettings
+from api.models import clean_text
 
-from ..formatting import ALERT, JOB_LOOK, MUTED, date_time, duration, grams, size
+from ..formatting import ALERT, JOB_LOOK, MUTED, date_time, duration, finish_label, grams, size
 from ..safe import text
+from ..widgets.fit_footer import FitFooter
 from ..widgets.printer_header import PrinterHeader
+from ..widgets.status_header import StatusHeader
 from .printer_screen import PrinterScreen
 
 
@@ -22,22 +27,43 @@ def yes_no(value: bool | None) -> str:
     return "—" if value is None else ("yes" if value else "no")
 
 
-def money(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+def money(value: float | None, currency: str = "") -> str:
+    """`12.40 EUR` when the cloud names its currency, else the bare amount."""
+    if value is None:
+        return "—"
+    return f"{value:.2f} {currency}" if currency else f"{value:.2f}"
 
 
-def job_table(job: JobInfo, printer_name: str, preview: str | None) -> Table:
+def currency_of(job: JobInfo) -> str:
+    """The cloud's currency for costs, when it sends one beyond the documented fields."""
+    extra = job.model_extra or {}
+    value = next((extra[key] for key in ("currency", "currency_code") if isinstance(extra.get(key), str)), "")
+    return clean_text(value).strip()[:8]
+
+
+def job_table(
+    job: JobInfo, printer_name: str, preview: str | None, now: datetime | None = None, reason: str = ""
+) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     label, colour = JOB_LOOK[job.status]
     table.add_row("Status", Text(label, style=colour))
+    if reason:  # why it ended, in the cloud's words (the report's cancel reason)
+        table.add_row("Reason", text(reason, ALERT if job.status is JobStatus.FAILED else ""))
     table.add_row("File", text(job.filename).append(f"  ({size(job.file_size)})", style=MUTED))
     table.add_row("Owner", text(job.email))
     table.add_row("Created", date_time(job.datetime))
     table.add_row("Printer", text(printer_name).append(f"  #{job.printer_id}", style=MUTED))
     table.add_row("Estimated time", duration(job.printing_duration))
     table.add_row("Printed for", duration(job.print_time) if job.print_time else "—")
+    if job.status is JobStatus.PRINTING and now is not None and job.print_time:
+        started = now - timedelta(seconds=job.print_time)
+        table.add_row("Started", f"{date_time(started)} (from the time printed)")
+        if job.printing_duration and job.printing_duration > job.print_time:
+            left = job.printing_duration - job.print_time
+            ends = finish_label(now + timedelta(seconds=left), now)
+            table.add_row("Remaining", Text(f"{duration(left)} · ends {ends}", style="bold"))
     material = job.material_type or "—"
     table.add_row("Material", text(f"{material} · {grams(job.weight)}"))
     layer = f"{job.layer_height:g} mm" if job.layer_height else "—"
@@ -53,12 +79,14 @@ def job_table(job: JobInfo, printer_name: str, preview: str | None) -> Table:
     else:
         table.add_row("Bed", f"{job.heated_bed_temperature:.0f}°" if job.heated_bed_temperature else "—")
     table.add_row("Supports / raft", f"{yes_no(job.supports)} / {yes_no(job.raft)}")
-    table.add_row("Cost", f"file {money(job.file_cost)} · job {money(job.cost)}")
+    currency = currency_of(job)
+    table.add_row("Cost", f"file {money(job.file_cost, currency)} · job {money(job.cost, currency)}")
     table.add_row("Notes", text(job.notes or "—"))
     if job.color_numbers:
         table.add_row("Colours", str(job.color_numbers))
     if preview:
-        table.add_row("Preview", text(preview, MUTED))
+        # whole, folded over lines rather than cut, so it can be copied
+        table.add_row("Preview", Text(clean_text(preview), style=MUTED, overflow="fold"))
     return table
 
 
@@ -82,13 +110,14 @@ class JobDetailScreen(PrinterScreen):
         self.slicer: SlicerSettings | None = None
 
     def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status")
         yield PrinterHeader(id="printer-header")
         with VerticalScroll(id="job-body"):
             yield Static(Text(f"Job {self.job_id}", style="bold"), id="job-title")
             yield Static(Text("Loading…", style=MUTED), id="job-info")
             with Collapsible(title="Slicer settings (e)", collapsed=True, id="slicer-box"):
                 yield Static(Text("Loading…", style=MUTED), id="slicer")
-        yield Footer(compact=True)
+        yield FitFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = f"Job {self.job_id}"
@@ -120,7 +149,13 @@ class JobDetailScreen(PrinterScreen):
         title = Text(f"Job {job.id} · ", style="bold")
         title.append_text(text(job.filename, "bold"))
         self.query_one("#job-title", Static).update(title)
-        info.update(job_table(job, printer.name if printer else "?", client.preview_url(job)))
+        reason = (
+            await self.app.sync.job_reason(job.id, job.datetime)
+            if job.status in (JobStatus.FAILED, JobStatus.ABORTED)
+            else ""
+        )
+        name = printer.display_name if printer else "?"
+        info.update(job_table(job, name, client.preview_url(job), self.app.clock(), reason))
         if self.slicer is None and job.file_id:
             try:
                 self.slicer = await client.get_slicer_settings_for_gcode(job.file_id)

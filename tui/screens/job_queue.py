@@ -7,13 +7,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from api import AuthError, Job, JobStatus, PrinterOSError
+from api.models import clean_text
 
-from ..formatting import ALERT, JOB_LOOK, MUTED, date_time
+from ..formatting import ALERT, JOB_LOOK, MUTED, date_time, short_date_time
 from ..safe import text
+from ..shorten import cut_middle
+from ..widgets.fit_footer import FitFooter
 from ..widgets.printer_header import PrinterHeader
+from ..widgets.status_header import StatusHeader
 from .job_detail import JobDetailScreen
 from .printer_screen import PrinterScreen
 
@@ -29,14 +33,23 @@ def job_order(job: Job) -> tuple[int, int]:
     return (2, -job.id)
 
 
-def job_cells(job: Job) -> tuple[Text, ...]:
+def column_widths(width: int) -> dict[str, int]:
+    """The queue's columns for a terminal `width`: the file takes what is left (each cell has 2 of padding)."""
+    widths = {"status": 11, "id": 6, "owner": 20 if width >= 100 else 14, "created": 16 if width >= 120 else 11}
+    widths["file"] = max(12, width - 2 - sum(w + 2 for w in widths.values()) - 2)
+    return widths
+
+
+def job_cells(job: Job, widths: dict[str, int]) -> tuple[Text, ...]:
+    """Long names cut in the middle, so `part_v17_final` and `part_v18_final` stay apart."""
     label, colour = JOB_LOOK[job.status]
+    created = date_time(job.datetime) if widths["created"] >= 16 else short_date_time(job.datetime)
     return (
         Text(label, style=colour),
         Text(str(job.id)),
-        text(job.filename),
-        text(job.email, MUTED),
-        Text(date_time(job.datetime)),
+        text(cut_middle(clean_text(job.filename), widths["file"], tail_share=0.6)),
+        text(cut_middle(clean_text(job.email), widths["owner"]), MUTED),
+        Text(created),
     )
 
 
@@ -45,6 +58,8 @@ class JobQueueScreen(PrinterScreen):
         Binding("enter", "open_job", "Job details", id="open-job", show=False),
         Binding("r", "reload", "Reload", id="reload", show=False),
         Binding("m", "move_job", "Move to printer", id="move-job", show=False),
+        Binding("j", "move(1)", "Down", show=False),
+        Binding("k", "move(-1)", "Up", show=False),
     ]
 
     def __init__(self, printer_id: int) -> None:
@@ -54,18 +69,18 @@ class JobQueueScreen(PrinterScreen):
         self.problem: str | None = None
 
     def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status")
         yield PrinterHeader(id="printer-header")
         yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Static(id="jobs-status")
-        yield Footer(compact=True)
+        yield FitFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Status", width=11, key="status")
-        table.add_column("Job", width=7, key="id")
-        table.add_column("File", width=28, key="file")
-        table.add_column("Owner", width=24, key="owner")
-        table.add_column("Created", width=16, key="created")
+        self.widths = column_widths(self.app.size.width)
+        for key, title in (("status", "Status"), ("id", "Job"), ("file", "File"), ("owner", "Owner"),
+                           ("created", "Created")):  # fmt: skip
+            table.add_column(title, width=self.widths[key], key=key)
         printer = self.app.store.printers.get(self.printer_id)
         self.sub_title = printer.name if printer else str(self.printer_id)
         super().on_mount()
@@ -108,7 +123,9 @@ class JobQueueScreen(PrinterScreen):
             if current_keys == wanted_keys:
                 for job in ordered:
                     key = str(job.id)
-                    for column, value in zip(("status", "id", "file", "owner", "created"), job_cells(job), strict=True):
+                    for column, value in zip(
+                        ("status", "id", "file", "owner", "created"), job_cells(job, self.widths), strict=True
+                    ):
                         if table.get_cell(key, column) != value:
                             table.update_cell(key, column, value)
             else:
@@ -119,9 +136,13 @@ class JobQueueScreen(PrinterScreen):
                 )
                 table.clear()
                 for job in ordered:
-                    table.add_row(*job_cells(job), key=str(job.id))
+                    table.add_row(*job_cells(job, self.widths), key=str(job.id))
                 if selected in wanted_keys:
                     table.move_cursor(row=wanted_keys.index(selected), animate=False)
+        requeued = self.app.requeued.get(self.printer_id)
+        if requeued is not None and str(requeued) in wanted_keys:  # after print again: the new job
+            del self.app.requeued[self.printer_id]
+            table.move_cursor(row=wanted_keys.index(str(requeued)), animate=False)
         status = self.query_one("#jobs-status", Static)
         active = sum(1 for job in ordered if job.status.is_active)
         line = Text(f"{active} active, {len(ordered) - active} ended", style=MUTED)
@@ -130,6 +151,12 @@ class JobQueueScreen(PrinterScreen):
         elif not ordered:
             line = Text("No jobs for this printer.", style=MUTED)
         status.update(line)
+
+    def action_move(self, rows: int) -> None:
+        """j and k move like the arrows (help has always said hjkl)."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + rows)), animate=False)
 
     def action_reload(self) -> None:
         self.token = None

@@ -6,19 +6,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from api import AuthError, PrinterOSError
 
 from ..formatting import ALERT, MUTED
 from ..safe import text
+from ..widgets.fit_footer import FitFooter
 from .base import FarmScreen
+from .confirm import ConfirmScreen
 
 
 class LoginScreen(FarmScreen[str | None]):
     """Dismisses with the username once the client holds a session."""
 
-    BINDINGS = [Binding("escape", "app.quit", "Quit", id="login-quit")]
+    BINDINGS = [Binding("escape", "ask_quit", "Quit", id="login-quit")]
 
     def __init__(self, *, default_username: str = "", message: str = "") -> None:
         super().__init__()
@@ -35,7 +37,16 @@ class LoginScreen(FarmScreen[str | None]):
             yield Input(password=True, id="password")
             yield Static(text(self.message), id="login-message")
             yield Button("Log in", variant="primary", id="login")
-        yield Footer(compact=True)
+        yield FitFooter(compact=True)
+
+    def action_ask_quit(self) -> None:
+        """Escape asks before it ends farmdash: a key meant to close something must not quit silently."""
+
+        def answered(answer: bool | str | None) -> None:
+            if answer is True:
+                self.app.exit()
+
+        self.app.push_screen(ConfirmScreen("Quit farmdash without logging in?", confirm_label="Quit"), answered)
 
     def on_mount(self) -> None:
         self.query_one("#password" if self.default_username else "#username", Input).focus()

@@ -6,9 +6,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from ..store import SORT_ORDER
+from ..widgets.fit_footer import FitFooter
 from ..widgets.printer_grid import PrinterGrid
 from ..widgets.printer_list import PrinterList
 from ..widgets.printer_table import PrinterTable
@@ -42,7 +43,7 @@ class PrinterGridScreen(FarmScreen[None]):
         Binding("o", "send_file", "Send a file", id="send-file", show=False),
         Binding("asterisk", "mark_shown", "Mark all shown", id="mark-all", key_display="*", show=False),
         Binding("R", "open_reports", "Reports", id="reports", show=False),
-        Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
+        Binding("escape", "clear_filter", "Clear filter and workgroup", id="clear-filter", show=False),
         Binding("r", "retry_now", "Read the farm now", id="retry", show=False),
     ]
 
@@ -60,7 +61,7 @@ class PrinterGridScreen(FarmScreen[None]):
         )
         yield PrinterGrid(id="grid", clock=clock)
         yield PrinterTable(id="table", clock=clock)
-        yield Footer(compact=True)
+        yield FitFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(PrinterGrid).tray_key = self.app.key_for("tray")
@@ -186,7 +187,9 @@ class PrinterGridScreen(FarmScreen[None]):
             self.refresh_views()
 
     def action_clear_filter(self) -> None:
+        """Escape shows the whole farm again: the filter and the workgroup both go."""
         box = self.query_one("#filter", Input)
+        self.workgroup = None
         self.filter_text = ""
         box.value = ""
         box.display = False
@@ -201,7 +204,14 @@ class PrinterGridScreen(FarmScreen[None]):
             if choice is not False:
                 self.workgroup = choice  # type: ignore[assignment]
 
-        self.app.push_screen(WorkgroupPicker(self.app.workgroups, self.workgroup), picked)
+        counts: dict[int, int] = {}
+        for printer in self.app.store.printers.values():
+            for group in printer.workgroups or ():
+                counts[group] = counts.get(group, 0) + 1
+        self.app.push_screen(
+            WorkgroupPicker(self.app.workgroups, self.workgroup, counts=counts, total=len(self.app.store.printers)),
+            picked,
+        )
 
     # --- opening and acting ---------------------------------------------------------------------
 

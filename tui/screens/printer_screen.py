@@ -6,15 +6,17 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.timer import Timer
 
-from api import Job, JobInfo
+from api import Job, JobInfo, JobStatus
 
 from ..widgets.printer_header import PrinterHeader
+from ..widgets.status_header import StatusHeader, show_farm
 from .base import FarmScreen, action_bindings
 
 
 class PrinterScreen(FarmScreen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        # q goes back here (it quits from the grid only): help says so, from this description.
+        Binding("escape,q", "app.pop_screen", "Back (q too)", id="back"),
         *action_bindings(on_job=True),
         Binding("a", "print_again", "Print again", id="print-again"),
     ]
@@ -41,6 +43,8 @@ class PrinterScreen(FarmScreen[None]):
     def _printer_changed(self, _: object) -> None:
         store = self.app.store
         now = self.app.clock()
+        for header in self.query(StatusHeader):  # the farm's live/STALE line and counts stay in view
+            show_farm(header, self.app)
         self.query_one(PrinterHeader).show(
             store.view_of(self.printer_id, now), now, stale=store.problem if store.stale_since else None
         )
@@ -65,6 +69,8 @@ class PrinterScreen(FarmScreen[None]):
 
     def action_act(self, kind: str) -> None:
         job = self.chosen_job
+        if kind == "start" and job is not None and job.status is not JobStatus.QUEUED:
+            job = None  # an ended or running job chosen: start falls back to the oldest queued job
         if kind == "tray" or job is None:
             self.app.request_action(kind, self.printer_id)
             return

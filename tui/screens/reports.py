@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from api import AuthError, PrinterOSError
 
@@ -29,6 +29,7 @@ from ..reports import (
     parse_range,
 )
 from ..safe import plain, text
+from ..widgets.fit_footer import FitFooter
 from ..widgets.report_chart import ReportChart
 from .base import FarmScreen
 from .export_report import ExportReportScreen
@@ -98,7 +99,7 @@ class ReportsScreen(FarmScreen[None]):
                 yield ReportChart(id="chart-material")
             with TabPane("Rows", id="tab-rows"):
                 yield DataTable(id="report-rows", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield FitFooter(compact=True)
 
     def today(self) -> date:
         return self.app.clock().date()

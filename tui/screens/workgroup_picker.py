@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from ..formatting import MUTED
 from ..safe import text
+from ..states import count_noun
 from .base import FarmModal
 
 ALL = "all"
@@ -19,20 +22,32 @@ class WorkgroupPicker(FarmModal[int | None | bool]):
 
     BINDINGS = [Binding("escape", "cancel", "Close", id="workgroup-close")]
 
-    def __init__(self, workgroups: dict[int, str], current: int | None) -> None:
+    def __init__(
+        self, workgroups: dict[int, str], current: int | None, *, counts: dict[int, int] | None = None,
+        total: int | None = None,
+    ) -> None:  # fmt: skip
         super().__init__()
         self.workgroups = workgroups
         self.current = current
+        self.counts = counts or {}  # printers per workgroup, shown beside each name
+        self.total = total
 
     def compose(self) -> ComposeResult:
-        options = [Option(text("All workgroups"), id=ALL)]
+        options = [Option(self._line("All workgroups", self.total), id=ALL)]
         options += [
-            Option(text(name), id=str(wg_id))
+            Option(self._line(name, self.counts.get(wg_id, 0)), id=str(wg_id))
             for wg_id, name in sorted(self.workgroups.items(), key=lambda kv: kv[1].casefold())
         ]
         with Vertical(id="workgroup-box"):
             yield Label("Show printers of workgroup:")
             yield OptionList(*options, id="workgroups")
+
+    @staticmethod
+    def _line(name: str, count: int | None) -> Text:
+        line = text(name)
+        if count is not None:
+            line.append(f"  {count_noun(count, 'printer')}", style=MUTED)
+        return line
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -142,7 +142,7 @@ class PrinterTable(PrinterList):
                 continue
             if column is None:  # the file: cut in the middle, so `_v17_final` and `_v18_final` differ
                 detail = view.reason if view.reason and not view.filename else view.filename
-                cell = Text(cut_middle(detail, w))
+                cell = Text(cut_middle(detail, w, tail_share=0.6))
             else:
                 cell = cells[column.name]
             cell.truncate(w, overflow="ellipsis", pad=True)

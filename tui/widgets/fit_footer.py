@@ -1,0 +1,61 @@
+"""A footer that shows the keys that matter most at the width there is, and never half a word.
+
+Textual's Footer lays every key out and lets the last ones run under the palette key ("? Hel▏").
+This one keeps whole keys only, chosen by how much a technician needs them (help and quit first,
+then the filter and the printer actions), and shown in the screen's own order.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.events import Resize
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+# Binding ids, most needed first; ids not named here come after, in the screen's order.
+PRIORITY = [
+    "help", "quit", "back", "filter", "tray-clear", "pause", "resume", "cancel", "start", "open-job",
+    "sort", "workgroup", "toggle-view", "print-again", "slicer", "open-printer",
+]  # fmt: skip
+
+
+def item_width(key_display: str, description: str) -> int:
+    """Cells one key takes in the compact footer: `p Pause` and the space after it."""
+    return cell_len(key_display) + 1 + cell_len(description) + 1 if description else cell_len(key_display) + 1
+
+
+class FitFooter(Footer):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._laid_out_for = 0
+
+    def compose(self) -> ComposeResult:
+        items = list(super().compose())
+        keys = [w for w in items if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+        rest = [w for w in items if w not in keys]
+        width = self.size.width or self.app.size.width
+        self._laid_out_for = width
+        budget = width - sum(item_width(w.key_display, w.description) + 1 for w in rest)
+        ids = {binding.action: binding.id for (_, binding, _, _) in self.screen.active_bindings.values()}
+
+        def rank(index_key: tuple[int, FooterKey]) -> tuple[int, int]:
+            index, key = index_key
+            binding_id = ids.get(key.action)
+            return (PRIORITY.index(binding_id) if binding_id in PRIORITY else len(PRIORITY), index)
+
+        chosen: set[int] = set()
+        used = 0
+        for index, key in sorted(enumerate(keys), key=rank):
+            need = item_width(key.key_display, key.description)
+            if used + need <= budget:
+                chosen.add(index)
+                used += need
+        shown = [key for index, key in enumerate(keys) if index in chosen]
+        self.styles.grid_size_columns = len(shown) + len(rest)
+        yield from shown
+        yield from rest
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._laid_out_for:
+            self.call_after_refresh(self.recompose)
