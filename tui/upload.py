@@ -38,7 +38,7 @@ class UploadProgress:
     sent: int = 0
     started: float | None = None
     cancelled: bool = False
-    listeners: list[Callable[[UploadProgress], None]] = field(default_factory=list)
+    listeners: list[Callable[[UploadProgress], object]] = field(default_factory=list)
 
     def advance(self, sent: int) -> None:
         if self.started is None:

@@ -108,3 +108,11 @@ def test_progress_bar_on_a_terminal(cloud, part, capsys, monkeypatch):
     assert run(cloud, part, "--printer", "Ready-1", "--queue") == 0
     err = capsys.readouterr().err
     assert "\r[##############################] 100%" in err
+
+
+def test_a_name_shared_by_two_printers_sends_nothing(cloud, lab, part, capsys):
+    with lab.lock:
+        lab.printers[printer_id(lab, "Ready-2")].name = "Ready-1"
+    assert run(cloud, part, "--printer", "ready-1") == 2
+    assert "'ready-1' names 2 printers: give its id" in capsys.readouterr().err
+    assert "upload" not in cloud.calls

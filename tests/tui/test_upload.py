@@ -232,3 +232,27 @@ async def test_read_only_opens_no_picker_and_moves_nothing(sim_server, demo_farm
         await settle(pilot)
         assert actions(sim_server.calls) == []
         assert [n.message for n in app._notifications].count("read-only: nothing is sent.") == 2
+
+
+def test_progress_words_and_cancel_between_chunks(tmp_path):
+    from api import Project
+    from tui.upload import ProgressFile, UploadCancelled, UploadProgress, project_choice
+
+    ticks = iter([0.0, 2.0, 2.0])  # the first chunk starts the clock; two seconds later half is sent
+    progress = UploadProgress(total=4_000_000, clock=ticks.__next__)
+    progress.advance(1)
+    progress.advance(2_000_000)
+    assert progress.line() == "2.0 MB of 4.0 MB · 1.0 MB/s · 2 s left"
+    path = tmp_path / "x.gcode"
+    path.write_bytes(b"G1\n" * 50_000)
+    with path.open("rb") as handle:
+        body = ProgressFile(handle, UploadProgress(total=150_000))
+        assert len(body.read(65536)) == 65536 and body.progress.sent == 65536
+        body.progress.cancelled = True
+        with pytest.raises(UploadCancelled):
+            body.read(65536)
+    projects = [Project(id=4, name="Brackets"), Project(id=5, name="jigs")]
+    assert project_choice(projects, "Brackets") == (4, None)
+    assert project_choice(projects, "JIGS") == (5, None)
+    assert project_choice(projects, "New one") == (None, "New one")
+    assert project_choice(projects, None) == (None, None)
