@@ -57,7 +57,15 @@ async def nothing(pilot, farm, server) -> None:
     return None
 
 
+async def a_while(pilot, farm, server) -> None:
+    """47 minutes of watching: time in state on every card, queues read, owners known."""
+    farm.step(47 * 60)
+    pilot.app.poll_printers()
+    await settle(pilot)
+
+
 async def table(pilot, farm, server) -> None:
+    await a_while(pilot, farm, server)
     await pilot.press("v", "s")
     await settle(pilot)
 
@@ -81,6 +89,8 @@ async def confirm(pilot, farm, server) -> None:
 
 
 async def stale(pilot, farm, server) -> None:
+    pilot.app.timer_clock = lambda: 0.0  # "retry in N s" as it is the moment the poll fails
+    farm.clock.advance(6)  # two poll intervals without a good read: stale
     server.faults.update({"drop_rate": 1.0})
     pilot.app.poll_printers()
     await settle(pilot)
@@ -109,9 +119,9 @@ async def event_log(pilot, farm, server) -> None:
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     with SimServer(generate_farm(1, clock=SimClock.frozen_at())) as server:
-        await shoot(server, "printer-grid", (120, 36), nothing)
-        await shoot(server, "printer-grid-80x24", (80, 24), nothing)
-        await shoot(server, "table-view", (120, 36), table)
+        await shoot(server, "printer-grid", (120, 36), a_while)
+        await shoot(server, "printer-grid-80x24", (80, 24), a_while)
+        await shoot(server, "table-view", (160, 36), table)
         await shoot(server, "job-queue", (100, 30), queue)
         await shoot(server, "job-detail", (100, 36), detail)
         await shoot(server, "confirm-tray-clear", (100, 30), confirm)

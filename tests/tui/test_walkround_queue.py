@@ -203,3 +203,16 @@ async def test_escape_on_the_login_screen_asks_before_quitting(sim_server, demo_
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen) and app.is_running
+
+
+async def test_help_explains_the_glyphs_of_the_counts(app, demo_farm):
+    from tui.screens.help import HelpScreen
+
+    async with app.run_test(size=(100, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = screen_text(app)
+        assert "Counts and marks" in shown and "■ bed not clear" in shown and "× offline" in shown
+        assert "≥ began before farmdash watched" in shown and "◦3 queued" in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..commands import key_label, screen_bindings
+from ..formatting import MUTED
+from ..states import COUNT_ORDER, STATES, count_word
 from .base import FarmModal
 
 MOVEMENT = [
@@ -17,6 +20,18 @@ MOVEMENT = [
     ("PgUp / PgDn, Home / End", "Move by a page, to either end"),
     ("Ctrl+P", "Command palette: every action by name"),
 ]
+
+
+def legend() -> Text:
+    """What the header's counts and the cards' marks mean, from the state table."""
+    text = Text()
+    for state in COUNT_ORDER:
+        look = STATES[state]
+        text.append(f"{look.glyph} ", style=Style(color=look.colour, bold=True))
+        text.append(f"{count_word(state)}  ")
+    text.rstrip()
+    text.append("\n◦3 queued jobs waiting · ≥ began before farmdash watched · ▲ stale data · ⧗ action sent")
+    return text
 
 
 class HelpScreen(FarmModal[None]):
@@ -40,7 +55,9 @@ class HelpScreen(FarmModal[None]):
                 Text(f"Keys: {self.below.sub_title or self.below.title or 'farmdash'}", style="bold"), id="help-title"
             )
             yield Static(table)
-            yield Static(Text("escape closes", style="dim"))
+            yield Static(Text("Counts and marks", style="bold"), classes="help-legend-title")
+            yield Static(legend())
+            yield Static(Text("escape closes", style=MUTED))
 
     def action_close(self) -> None:
         self.dismiss(None)
