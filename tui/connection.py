@@ -26,15 +26,16 @@ class StartError(Exception):
 
 def choose_endpoint(args: argparse.Namespace, settings: Settings) -> str:
     """The cloud URL from the flag, the test-cloud switch, the settings, or the live cloud; checked."""
-    if args.endpoint is not None:
+    # A subcommand may leave its connection flags unset (argparse.SUPPRESS): read them softly.
+    if getattr(args, "endpoint", None) is not None:
         endpoint, source = args.endpoint, "--endpoint"
-    elif args.test_cloud:
+    elif getattr(args, "test_cloud", False):
         endpoint, source = TEST_ENDPOINT, "--test-cloud"
     elif settings.endpoint is not None:
         endpoint, source = settings.endpoint, setting_source("endpoint")
     else:
         endpoint, source = LIVE_ENDPOINT, "the live cloud"
-    allow = bool(args.allow_insecure_http or settings.allow_insecure_http)
+    allow = bool(getattr(args, "allow_insecure_http", False) or settings.allow_insecure_http)
     problem = endpoint_problem(endpoint, source, allow_insecure_http=allow)
     if problem:
         raise StartError(problem)

@@ -14,13 +14,13 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from api import LIVE_ENDPOINT, TEST_ENDPOINT, PrinterOSClient, PrinterOSError
+from api import PrinterOSClient, PrinterOSError
 
 from .actions import READ_ONLY, ActionRunner, Result
-from .config import Settings, env_password, setting_source, settings_problems, state_dir
-from .endpoint import endpoint_problem
+from .config import Settings, env_password, settings_problems
+from .connection import StartError, choose_endpoint, session_path
 from .safe import plain
-from .session import Credentials, LoginOutcome, SessionStore, session_file
+from .session import Credentials, LoginOutcome, SessionStore
 from .store import FarmStore
 from .sync import FarmSync
 from .upload import UploadProgress, file_problem, project_choice, size_text, upload
@@ -77,20 +77,11 @@ def _settings() -> Settings:
 
 
 def _endpoint(args: argparse.Namespace, settings: Settings) -> str:
-    """The cloud URL as the dashboard chooses it: flag, test-cloud switch, settings, else the live cloud."""
-    if getattr(args, "endpoint", None):
-        endpoint, source = args.endpoint, "--endpoint"
-    elif getattr(args, "test_cloud", False):
-        endpoint, source = TEST_ENDPOINT, "--test-cloud"
-    elif settings.endpoint:
-        endpoint, source = settings.endpoint, setting_source("endpoint")
-    else:
-        endpoint, source = LIVE_ENDPOINT, "the live cloud"
-    allow = bool(getattr(args, "allow_insecure_http", False) or settings.allow_insecure_http)
-    problem = endpoint_problem(endpoint, source, allow_insecure_http=allow)
-    if problem:
-        raise PrintError(problem)
-    return endpoint
+    """The cloud URL as the dashboard chooses it (flag, test-cloud switch, settings, the live cloud)."""
+    try:
+        return choose_endpoint(args, settings)
+    except StartError as exc:
+        raise PrintError("; ".join(exc.lines)) from None
 
 
 async def _print(
@@ -99,7 +90,7 @@ async def _print(
     username = settings.username or ""
     password = env_password()
     credentials = Credentials(username, password) if username and password else None
-    store = SessionStore(session_file(state_dir(), endpoint, username)) if username else None
+    store = SessionStore(session_path(endpoint, username)) if username else None
     session = store.read().session if store is not None else None
     if credentials is None and session is None:
         raise PrintError(
