@@ -70,7 +70,9 @@ class Timeline:
 class Dashboard:
     """The real binary in a pty; a reader thread timestamps every chunk it writes."""
 
-    def __init__(self, base: str, cols: int, rows: int, state_dir: str, read_rate: int | None) -> None:
+    def __init__(
+        self, base: str, cols: int, rows: int, state_dir: str, read_rate: int | None, alerts: bool = False
+    ) -> None:
         self.cols, self.rows = cols, rows
         self.timeline = Timeline()
         env = {
@@ -84,6 +86,8 @@ class Dashboard:
             "FARMDASH_STATE_DIR": state_dir,
             "FARMDASH_CONFIG": os.path.join(state_dir, "config.toml"),
         }
+        if not alerts:  # alert toasts, bells and desktop notices are events, not the poll's cost
+            Path(state_dir, "config.toml").write_text("[alerts]\nenabled = false\n")
         cmd = [sys.executable, "-m", "tui.cli", "--endpoint", base, "--refresh", str(REFRESH)]
         pid, fd = pty.fork()
         if pid == 0:  # the child: the dashboard
@@ -255,7 +259,7 @@ def run(printers: int, cols: int, rows: int, args: argparse.Namespace) -> dict:
     started = time.monotonic()
     result: dict = {"printers": printers, "size": f"{cols}x{rows}"}
     with tempfile.TemporaryDirectory(prefix="farmdash-bench-") as state_dir:
-        dash = Dashboard(base, cols, rows, state_dir, args.read_rate)
+        dash = Dashboard(base, cols, rows, state_dir, args.read_rate, args.alerts)
         try:
             _drive(dash, result, args, started)
         finally:
@@ -409,6 +413,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=150, help="time limit of one run (farm x size)")
     parser.add_argument("--toast-wait", type=float, default=9.0, help="seconds for toasts to expire")
     parser.add_argument("--read-rate", type=int, help="read the pty at this many bytes/s (a slow link)")
+    parser.add_argument("--alerts", action="store_true", help="leave alerts on (toasts, bells, desktop notices)")
     parser.add_argument("--verbose", action="store_true", help="show the rows that differ in the checks")
     args = parser.parse_args()
     dash_verbose = args.verbose
