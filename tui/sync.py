@@ -89,6 +89,9 @@ class FarmSync:
         self._reasons: dict[int, str] = {}  # job id -> the cloud's cancel reason, from the report
         self._reasons_read: datetime | None = None
         self._reasons_refused = False  # not an admin: the report is not offered
+        self._asked: set[int] = set()
+        # job id -> (started, seconds printed) from the report: an ended job's start and end
+        self.job_times: dict[int, tuple[datetime | None, int | None]] = {}
 
     # --- sessions -----------------------------------------------------------------------------------
 
@@ -291,7 +294,8 @@ class FarmSync:
     async def job_reason(self, job_id: int, created: datetime | None = None) -> str:
         """Why an ended job ended, in the cloud's words, when the report says ("" if not); the
         report is read from the day the job was created (one call, remembered)."""
-        if job_id not in self._reasons and not self._reasons_refused:
+        if job_id not in self._reasons and job_id not in self._asked and not self._reasons_refused:
+            self._asked.add(job_id)  # one report read per job, however often its screen reloads
             today = self.clock().date()
             since = min(today, (created or self.clock()).date()) - timedelta(days=1)
             await self._read_reasons(max(since, today - timedelta(days=364)), today + timedelta(days=1))
@@ -309,7 +313,10 @@ class FarmSync:
     async def _read_reasons(self, start, end) -> None:
         try:
             report = await self.client.get_custom_report(
-                from_=start, to=end, type="json", fields="job_id,cancel_reason,cancel_details"
+                from_=start,
+                to=end,
+                type="json",
+                fields="job_id,print_date,real_print_time,cancel_reason,cancel_details",
             )
         except AuthError:
             raise
@@ -327,9 +334,11 @@ class FarmSync:
                 clean_text(row.get(key)).strip() for key in ("Cancel Reason", "Cancel Details") if row.get(key)
             )
             try:
-                self._reasons[int(row.get("Job ID"))] = reason
+                job_id = int(row.get("Job ID"))
             except (TypeError, ValueError):
                 continue
+            self._reasons[job_id] = reason
+            self.job_times[job_id] = (_moment(row.get("Print Date/Time")), _seconds(row.get("Real Print Time")))
 
     async def refresh_printer(self, printer_id: int) -> None:
         """Ask for one printer now (after an action), outside the poll cycle."""
@@ -353,3 +362,31 @@ def _reason_of(job: Job) -> str:
         if isinstance(value, str) and value.strip():
             return clean_text(value).strip()
     return ""
+
+
+def _moment(value: object) -> datetime | None:
+    """The report's `YYYY-MM-DD HH:MM:SS`, in the cloud's time (UTC unless told)."""
+    if not isinstance(value, str) or not value.strip() or value.startswith("0000"):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _seconds(value: object) -> int | None:
+    """`02:05:09` (the report's form) or a number of seconds."""
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str) and value.strip():
+        parts = value.strip().split(":")
+        try:
+            numbers = [float(part) for part in parts]
+        except ValueError:
+            return None
+        total = 0.0
+        for number in numbers:
+            total = total * 60 + number
+        return int(total)
+    return None

@@ -115,6 +115,9 @@ async def test_job_detail_says_why_it_failed_and_when_a_running_job_ends(app, de
         await settle(pilot)
         shown = screen_text(app)
         assert "Reason" in shown and demo_farm.jobs[failed.id].cancel_reason in shown
+        sim_job = demo_farm.jobs[failed.id]
+        assert f"Started          {sim_job.started:%Y-%m-%d %H:%M}" in shown
+        assert f"Ended            {sim_job.ended:%Y-%m-%d %H:%M}" in shown
 
 
 async def test_clear_and_start_next_in_one_confirmation(app, sim_server, demo_farm):

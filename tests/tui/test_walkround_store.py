@@ -106,3 +106,11 @@ def test_table_columns_fit_each_width():
     wide = {c.name for c, _ in layout(199) if c}
     assert {"type", "owner", "since", "queue", "nozzle", "bed"} <= wide
     assert "owner" in {c.name for c, _ in layout(119) if c}
+
+
+def test_report_times_read_loosely():
+    from tui.sync import _moment, _seconds
+
+    assert _seconds("02:05:09") == 7509 and _seconds(61) == 61 and _seconds("") is None and _seconds("x:1") is None
+    assert _moment("2026-02-16 06:02:00") == datetime(2026, 2, 16, 6, 2, tzinfo=UTC)
+    assert _moment("0000-00-00 00:00:00") is None and _moment(None) is None and _moment("soon") is None

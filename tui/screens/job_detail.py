@@ -42,7 +42,12 @@ def currency_of(job: JobInfo) -> str:
 
 
 def job_table(
-    job: JobInfo, printer_name: str, preview: str | None, now: datetime | None = None, reason: str = ""
+    job: JobInfo,
+    printer_name: str,
+    preview: str | None,
+    now: datetime | None = None,
+    reason: str = "",
+    times: tuple[datetime | None, int | None] = (None, None),
 ) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
@@ -57,6 +62,11 @@ def job_table(
     table.add_row("Printer", text(printer_name).append(f"  #{job.printer_id}", style=MUTED))
     table.add_row("Estimated time", duration(job.printing_duration))
     table.add_row("Printed for", duration(job.print_time) if job.print_time else "—")
+    started, printed = times
+    if started is not None and not job.status.is_active:  # from the organisation's report
+        table.add_row("Started", date_time(started))
+        ended = started + timedelta(seconds=printed) if printed is not None else None
+        table.add_row("Ended", date_time(ended))
     if job.status is JobStatus.PRINTING and now is not None and job.print_time:
         started = now - timedelta(seconds=job.print_time)
         table.add_row("Started", f"{date_time(started)} (from the time printed)")
@@ -155,7 +165,8 @@ class JobDetailScreen(PrinterScreen):
             else ""
         )
         name = printer.display_name if printer else "?"
-        info.update(job_table(job, name, client.preview_url(job), self.app.clock(), reason))
+        times = self.app.sync.job_times.get(job.id, (None, None))
+        info.update(job_table(job, name, client.preview_url(job), self.app.clock(), reason, times))
         if self.slicer is None and job.file_id:
             try:
                 self.slicer = await client.get_slicer_settings_for_gcode(job.file_id)
