@@ -334,7 +334,7 @@ class FarmSync:
                 clean_text(row.get(key)).strip() for key in ("Cancel Reason", "Cancel Details") if row.get(key)
             )
             try:
-                job_id = int(row.get("Job ID"))
+                job_id = int(str(row.get("Job ID")))
             except (TypeError, ValueError):
                 continue
             self._reasons[job_id] = reason

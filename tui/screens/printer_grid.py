@@ -202,7 +202,7 @@ class PrinterGridScreen(FarmScreen[None]):
 
         def picked(choice: int | bool | None) -> None:
             if choice is not False:
-                self.workgroup = choice  # type: ignore[assignment]
+                self.workgroup = choice
 
         counts: dict[int, int] = {}
         for printer in self.app.store.printers.values():

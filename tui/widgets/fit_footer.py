@@ -36,7 +36,7 @@ class FitFooter(Footer):
         rest = [w for w in items if w not in keys]
         width = self.size.width or self.app.size.width
         self._laid_out_for = width
-        budget = width - sum(item_width(w.key_display, w.description) + 1 for w in rest)
+        budget = width - sum(item_width(w.key_display, w.description) + 1 for w in rest if isinstance(w, FooterKey))
         ids = {binding.action: binding.id for (_, binding, _, _) in self.screen.active_bindings.values()}
 
         def rank(index_key: tuple[int, FooterKey]) -> tuple[int, int]:
