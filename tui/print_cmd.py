@@ -19,6 +19,7 @@ from api import PrinterOSClient, PrinterOSError
 from .actions import READ_ONLY, ActionRunner, Result
 from .config import Settings, env_password, settings_problems
 from .connection import StartError, choose_endpoint, session_path
+from .headless import HeadlessError, open_cloud, read_farm
 from .safe import plain
 from .session import Credentials, LoginOutcome, SessionStore
 from .store import FarmStore
@@ -62,8 +63,13 @@ def run(args: argparse.Namespace, *, stdout: TextIO | None = None, stderr: TextI
         problem = file_problem(path)
         if problem:
             raise PrintError(problem)
+        if getattr(args, "demo", False):
+            return asyncio.run(_print_demo(args, path, out, err))
         endpoint = _endpoint(args, settings)
         return asyncio.run(_print(args, path, endpoint, settings, out, err))
+    except HeadlessError as exc:
+        print(f"farmdash print: {plain(exc.message)}", file=err)
+        return 2
     except PrintError as exc:
         print(f"farmdash print: {exc}", file=err)
         return 2
@@ -108,15 +114,29 @@ async def _print(
                 polled = await sync.poll()
         if not polled.ok:
             raise PrintError(sync.store.problem or polled.session_lost or "cannot read the printers")
-        printer_ids = resolve_printers(args.printer, sync.store)
-        try:
-            project_id, project_name = project_choice(await client.get_projects(), args.project)
-            file_id = await _upload(client, path, project_id, project_name, err)
-        except PrinterOSError as exc:
-            print(f"farmdash print: upload of {path.name} failed: {exc.message}", file=err)
-            return 1
-        runner = ActionRunner(client, sync.store)
-        outcomes = await runner.run_print(file_id, printer_ids, only_queue=args.queue)
+        return await _send(args, path, client, sync, out, err)
+
+
+async def _print_demo(args: argparse.Namespace, path: Path, out: TextIO, err: TextIO) -> int:
+    """`--demo`: the simulated farm the headless commands start; nothing goes to a configured cloud."""
+    async with open_cloud(args) as cloud:
+        await read_farm(cloud)
+        return await _send(args, path, cloud.client, cloud.sync, out, err)
+
+
+async def _send(
+    args: argparse.Namespace, path: Path, client: PrinterOSClient, sync: FarmSync, out: TextIO, err: TextIO
+) -> int:
+    """Printers resolved, the file uploaded, then one print per printer; one stdout line each."""
+    printer_ids = resolve_printers(args.printer, sync.store)
+    try:
+        project_id, project_name = project_choice(await client.get_projects(), args.project)
+        file_id = await _upload(client, path, project_id, project_name, err)
+    except PrinterOSError as exc:
+        print(f"farmdash print: upload of {path.name} failed: {exc.message}", file=err)
+        return 1
+    runner = ActionRunner(client, sync.store)
+    outcomes = await runner.run_print(file_id, printer_ids, only_queue=args.queue)
     for outcome in outcomes:
         name = plain(outcome.printer_name)
         if outcome.result is Result.DONE:

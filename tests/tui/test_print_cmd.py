@@ -116,3 +116,15 @@ def test_a_name_shared_by_two_printers_sends_nothing(cloud, lab, part, capsys):
     assert run(cloud, part, "--printer", "ready-1") == 2
     assert "'ready-1' names 2 printers: give its id" in capsys.readouterr().err
     assert "upload" not in cloud.calls
+
+
+def test_demo_prints_on_the_demo_farm_never_the_configured_cloud(cloud, part, capsys, monkeypatch, tmp_path):
+    """`--demo` starts the simulated farm as `status` does; the configured endpoint sees no call."""
+    config = tmp_path / "farmdash.toml"
+    config.write_text(f'endpoint = "{cloud.base_url}"\nallow_insecure_http = true\n')
+    monkeypatch.setenv("FARMDASH_CONFIG", str(config))
+    code = main(["--demo", "--printers", "6", "print", str(part), "--printer", "MK4-01", "--queue"])
+    out, err = capsys.readouterr()
+    assert cloud.calls == []
+    assert code in (0, 1), (out, err)
+    assert out.startswith("MK4-01\t") and out.count("\n") == 1
