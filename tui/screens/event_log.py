@@ -52,7 +52,7 @@ class EventLogScreen(FarmScreen[None]):
     TITLE = "Event log"
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
+        Binding("escape,q", "back", "Back (q too)", id="back"),
         Binding("slash", "filter", "Filter", id="filter", key_display="/", priority=True),
         Binding("k", "cycle_kind", "Kind", id="event-kind"),
         Binding("a", "acknowledge", "Acknowledge", id="acknowledge"),

@@ -45,7 +45,7 @@ class ReportsScreen(FarmScreen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("escape,q", "app.pop_screen", "Back (q too)", id="back"),
         Binding("e", "export", "Export", id="export"),
         Binding("r", "reload", "Reload", id="reload-report"),
     ]
