@@ -84,10 +84,10 @@ class BulkWiring(App[None]):
         if not printer_ids:
             self.notify("No printer selected.", severity="warning")
             return
-        start = Path(self.files_dir).expanduser() if self.files_dir else Path.home()
+        start = Path(self.files_dir).expanduser() if self.files_dir else Path.cwd()
         if not start.is_dir():
-            self.notify(f"{start} is not a folder (files_dir in the settings): showing the home folder.")
-            start = Path.home()
+            self.notify(f"{start} is not a folder (files_dir in the settings): showing the current folder.")
+            start = Path.cwd()
 
         def picked(path: Path | None) -> None:
             if path is None:

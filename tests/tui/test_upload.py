@@ -3,6 +3,8 @@ cancel, print_file per printer; moving a queued job; read-only sends none of it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rich.style import Style
 from textual.widgets import DataTable, DirectoryTree, OptionList
@@ -256,3 +258,28 @@ def test_progress_words_and_cancel_between_chunks(tmp_path):
     assert project_choice(projects, "JIGS") == (5, None)
     assert project_choice(projects, "New one") == (None, "New one")
     assert project_choice(projects, None) == (None, None)
+
+
+async def test_picker_starts_in_the_current_folder_and_goes_up_a_folder(sim_server, demo_farm, files, monkeypatch):
+    """No files_dir: the picker opens where farmdash was started, and backspace shows the parent folder."""
+    monkeypatch.chdir(files)
+    app = build_app(sim_server, demo_farm)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, ready(demo_farm)[0])
+        await pilot.press("o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FilePickerScreen)
+        tree = screen.query_one(DirectoryTree)
+        assert Path(tree.path) == files
+        assert f"{app.binding_key('file-picker-up')}: up a folder" in str(screen.query_one("#picker-note").render())
+        await pilot.press("backspace")
+        await pilot.pause()
+        for _ in range(200):
+            if [str(n.label) for n in tree.root.children] == ["jobs"]:
+                break
+            await pilot.pause(0.01)
+        assert Path(tree.path) == files.parent
+        assert [str(n.label) for n in tree.root.children] == ["jobs"]
+        assert str(files.parent) in str(screen.query_one("#picker-title").render())

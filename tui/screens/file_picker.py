@@ -49,7 +49,10 @@ class FilePickerScreen(FarmModal[Path | None]):
     """Dismisses with the chosen file, or None."""
 
     CSS_PATH = "../styles/bulk.tcss"
-    BINDINGS = [Binding("escape", "close", "Close", id="file-picker-close")]
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="file-picker-close"),
+        Binding("backspace", "up", "Up a folder", id="file-picker-up"),
+    ]
 
     def __init__(self, start: Path) -> None:
         super().__init__()
@@ -59,10 +62,20 @@ class FilePickerScreen(FarmModal[Path | None]):
         with Vertical(id="picker-box"):
             yield Label(Text(f"Send a file: {plain(str(self.start))}", style="bold"), id="picker-title")
             yield PrintableTree(self.start, id="picker-tree")
-            yield Static(Text(f"Printable: {' '.join(PRINTABLE)}", style="dim"), id="picker-note")
+            yield Static(id="picker-note")
 
     def on_mount(self) -> None:
+        up = self.app.binding_key("file-picker-up")
+        note = f"Printable: {' '.join(PRINTABLE)}   {up}: up a folder"
+        self.query_one("#picker-note", Static).update(Text(note, style="dim"))
         self.query_one(PrintableTree).focus()
+
+    def action_up(self) -> None:
+        """Show the parent folder: the picker is not stuck in the folder it opened in."""
+        tree = self.query_one(PrintableTree)
+        parent = Path(tree.path).resolve().parent
+        tree.path = parent
+        self.query_one("#picker-title", Label).update(Text(f"Send a file: {plain(str(parent))}", style="bold"))
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()
