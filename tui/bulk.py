@@ -81,12 +81,20 @@ def plan(
             continue
         name = printer.display_name
         reason = why_not(kind, name, printer.state_kind, keys=keys)
+        if not reason and kind == "start" and _queued(store, printer_id) == 0:
+            reason = "nothing queued"  # known empty; None (not looked up yet) stays in
         if reason:
             lines.append(PlanLine(printer_id, name, False, skip_text(printer.state_kind, reason)))
         else:
             lines.append(PlanLine(printer_id, name, True, PLANNED[kind]))
     lines.sort(key=lambda line: not line.send)  # what will be sent first, then what will not
     return BulkPlan(kind, tuple(lines), stagger_seconds if kind == "start" else 0.0)
+
+
+def _queued(store: FarmStore, printer_id: int) -> int | None:
+    """Queued jobs waiting as last looked up (the view's `queued`), None until looked up."""
+    seen = store.queues.get(printer_id)
+    return seen.queued if seen is not None else None
 
 
 def skip_text(state: PrinterState, reason: str) -> str:
