@@ -15,15 +15,16 @@ from .subcommands import SUBCOMMANDS, add_subcommands, run_subcommand
 
 DESCRIPTION = """\
 farmdash: a live terminal dashboard for 3D-print farms on the 3DPrinterOS cloud.
-
-  farmdash --demo              try it on a simulated farm (no account, no network)
-  farmdash                     the live cloud; credentials from FARMDASH_USERNAME and
-                               FARMDASH_PASSWORD, a saved session, or the login screen
+  farmdash --demo   try it on a simulated farm (no account, no network)
+  farmdash          the live cloud: FARMDASH_USERNAME and FARMDASH_PASSWORD,
+                    a saved session, or the login screen
 """
 
 EPILOG = """\
-keys: arrows/hjkl move  enter open  p pause  u resume  c cancel  t tray clear
-      x start queued  v table view  / filter  w workgroup  s sort  +/- refresh  ? help  q quit
+default keys (? in the dashboard lists yours, after the [keymap]):
+  arrows/hjkl move  enter open  p u c t x pause resume cancel tray-clear start
+  space * mark  o send a file  v table  / filter  w workgroup  s sort  q quit
+  ! next printer needing a person  L event log  R reports  +/- refresh  ? help
 A password is never read from the command line."""
 
 
@@ -38,14 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--allow-insecure-http",
         action="store_true",
-        help="allow plain http to another machine (the password crosses the network unencrypted)",
+        help="plain http to another host (the password goes unencrypted)",
     )
     parser.add_argument("--refresh", type=float, metavar="SECONDS", help="poll interval, 0.5 to 3600 (default 3)")
     parser.add_argument("--printers", type=int, default=36, metavar="N", help="printers on the demo farm (default 36)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the demo farm (default 7)")
-    parser.add_argument(
-        "--no-alerts", action="store_true", help="no bell, notifications or outbound alerts (wall display)"
-    )
+    parser.add_argument("--no-alerts", action="store_true", help="no bell, notices or outbound alerts")
     parser.add_argument(
         "--read-only", action="store_true", help="send nothing: every action key says so (wall display)"
     )

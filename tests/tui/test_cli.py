@@ -24,6 +24,7 @@ def test_version_and_help(capsys):
     out = capsys.readouterr().out
     assert "--demo" in out and "FARMDASH_PASSWORD" in out
     assert len(out.splitlines()) < 40  # one screen
+    assert max(len(line) for line in out.splitlines()) <= 80  # and 80 columns
 
 
 def test_no_password_flag():
