@@ -56,14 +56,13 @@ class BulkWiring(App[None]):
         self, bulk: BulkPlan, *, on_outcome: Callable[[Outcome], None], stop: asyncio.Event
     ) -> list[Outcome]:
         """Send a previewed bulk action: one outcome per printer, then one summary notice."""
+        on_outcome = self._audited(on_outcome)
         claimed, busy = self.runner.claim(bulk.kind, bulk.to_send)
         for outcome in busy:
             on_outcome(outcome)
         outcomes = busy + await self.runner.run(
             bulk.kind, claimed, stagger_seconds=bulk.stagger_seconds, on_outcome=on_outcome, stop=stop
         )
-        for outcome in outcomes:
-            self._audit(outcome)
         refused = any(
             o.result in (Result.REFUSED, Result.UNKNOWN, Result.NOT_SENT, Result.SESSION_ENDED) for o in outcomes
         )
@@ -106,12 +105,11 @@ class BulkWiring(App[None]):
     ) -> list[Outcome]:
         """`print_file` on each printer through the runner: one outcome each, audited, then one notice."""
         kind = "queue" if only_queue else "print"
+        on_outcome = self._audited(on_outcome)
         claimed, busy = self.runner.claim(kind, printer_ids)
         for outcome in busy:
             on_outcome(outcome)
         outcomes = busy + await self.runner.run_print(file_id, claimed, only_queue=only_queue, on_outcome=on_outcome)
-        for outcome in outcomes:
-            self._audit(outcome)
         failed = any(o.result is not Result.DONE for o in outcomes)
         self.notify(
             summary(kind, outcomes), title=f"File {file_id}", severity="warning" if failed else "information", timeout=8
@@ -162,6 +160,15 @@ class BulkWiring(App[None]):
             self.notify(moved.sentence, title=f"Job {job_id} not moved", severity="error", timeout=15)
         for printer_id in (source_id, target_id):
             self.jobs_changed.publish(printer_id)
+
+    def _audited(self, on_outcome: Callable[[Outcome], None]) -> Callable[[Outcome], None]:
+        """Each outcome goes in the event log as it arrives, with its own time (not the run's end)."""
+
+        def audit_then_show(outcome: Outcome) -> None:
+            self._audit(outcome)
+            on_outcome(outcome)
+
+        return audit_then_show
 
     def _planned_skips(self, bulk: BulkPlan) -> list[Outcome]:
         return [Outcome(bulk.kind, line.printer_id, line.name, Result.SKIPPED, line.text) for line in bulk.skipped]

@@ -219,6 +219,9 @@ async def test_staggered_starts_on_the_sims_clock(sim_server, mixed):
     assert waits == [10, 10]
     started = sorted(farm.jobs[job.id].started for job in jobs.values())
     assert [(b - a).total_seconds() for a, b in itertools.pairwise(started)] == [10, 10]
+    # each start audited when its outcome came, with its own time: not all at the run's end
+    audited = sorted(e.time for e in app.events.log.newest_first() if e.kind == EventKind.ACTION)
+    assert [(b - a).total_seconds() for a, b in itertools.pairwise(audited)] == [10, 10]
 
 
 async def test_escape_stops_sending_the_rest(sim_server, mixed):
