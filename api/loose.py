@@ -64,7 +64,8 @@ def to_rounded_int(value: Any) -> Any:
     """Seconds and bytes the cloud may send with a fraction ("3600.5", 1234.7): the nearest int."""
     number = to_float(value)
     if isinstance(number, float):
-        return math.floor(number + 0.5)
+        # a whole float as it is: `+ 0.5` rounds up past 2**52 (4503599627370497.0 became ...498)
+        return int(number) if number.is_integer() else math.floor(number + 0.5)
     return number
 
 
