@@ -397,8 +397,8 @@ def summarise(
             if key not in day_cache:
                 day_cache[key] = day_of(stamp)
             day = day_cache[key]
-            if day is not None and day in days:
-                days[day][which] += 1
+            if day is not None:  # a row the cloud dated outside the range still counts, on its own day
+                days.setdefault(day, [0, 0, 0])[which] += 1
         if get["printer"] is not None:
             name = text_of(row[get["printer"]]) or "(no name)"
             entry = printers.setdefault(name, [0, 0.0])
@@ -426,7 +426,7 @@ def summarise(
         cancelled=totals[2],
         hours=hours_total,
         grams=grams_total,
-        per_day=[DayCount(day=day, done=c[0], failed=c[1], cancelled=c[2]) for day, c in days.items()],
+        per_day=[DayCount(day=day, done=c[0], failed=c[1], cancelled=c[2]) for day, c in sorted(days.items())],
         per_printer=sorted(
             (PrinterHours(printer=name, jobs=int(v[0]), hours=v[1]) for name, v in printers.items()),
             key=lambda p: (-p.hours, p.printer),

@@ -100,6 +100,17 @@ def test_summary_per_day_printer_type_and_workgroup():
     assert one_group.material_by == "user" and one_group.material[0].name == "a@x.org"
 
 
+def test_days_add_up_to_the_total_even_for_a_row_dated_outside_the_range():
+    span = DateRange(start=date(2026, 3, 1), end=TODAY)
+    rows = [
+        row(1, "MK4-01", "MK4", "2026-02-28", "DONE", "02:00:00", "10.5"),  # the cloud's day edge
+        row(2, "MK4-01", "MK4", "2026-03-01", "DONE", "00:30:00", "2"),
+    ]
+    summary = summarise(ReportKind.CUSTOM, span, HEADER, rows)
+    assert sum(d.done + d.failed + d.cancelled for d in summary.per_day) == summary.jobs == 2
+    assert summary.per_day[0].day == date(2026, 2, 28)
+
+
 def report(rows, columns=HEADER):
     span = DateRange(start=date(2026, 3, 1), end=TODAY)
     return Report(
