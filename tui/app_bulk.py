@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 
-from .actions import ACTIONS, ActionRunner, Outcome, Result
+from .actions import ACTIONS, ActionRunner, MoveOutcome, Outcome, Result
 from .bulk import BulkPlan, plan, summary
 from .screens.bulk import BulkScreen
 from .screens.file_picker import FilePickerScreen
@@ -154,12 +154,22 @@ class BulkWiring(App[None]):
             moved = await self.runner.move(job_id, source_id, target_id)
         finally:
             self.runner.release("move", [job_id])
+        self._audit_move(moved, job_id, source_id, target_id)
         if moved.moved:
             self.notify(moved.sentence, title=f"Job {job_id} moved", timeout=8)
         else:
             self.notify(moved.sentence, title=f"Job {job_id} not moved", severity="error", timeout=15)
         for printer_id in (source_id, target_id):
             self.jobs_changed.publish(printer_id)
+
+    def _audit_move(self, moved: MoveOutcome, job_id: int, source_id: int, target_id: int) -> None:
+        """A move in the event log as its two steps: queued there, then cancelled here."""
+        queued = Result.DONE if moved.new_job_id is not None else Result.REFUSED
+        self._audit(Outcome("queue", target_id, moved.target, queued, moved.queue_error or "", moved.new_job_id))
+        if moved.new_job_id is None:
+            return  # nothing was cancelled: the job stays where it was
+        cancelled = Result.REFUSED if moved.cancel_error else Result.DONE
+        self._audit(Outcome("cancel", source_id, moved.source, cancelled, moved.cancel_error or "", job_id))
 
     def _audited(self, on_outcome: Callable[[Outcome], None]) -> Callable[[Outcome], None]:
         """Each outcome goes in the event log as it arrives, with its own time (not the run's end)."""

@@ -10,6 +10,7 @@ from rich.style import Style
 from textual.widgets import DataTable, DirectoryTree, OptionList
 
 from api import JobStatus
+from tui.events import EventKind
 from tui.screens.file_picker import FilePickerScreen
 from tui.screens.job_queue import JobQueueScreen
 from tui.screens.printer_picker import PrinterPicker
@@ -196,6 +197,8 @@ async def test_move_a_queued_job_to_a_printer_of_the_same_type(sim_server, demo_
         assert demo_farm.jobs[job.id].status_id == JobStatus.ABORTED
         message = [n.message for n in app._notifications][-1]
         assert f"queued on {target.name} as job {moved.id}" in message and f"job {job.id} cancelled" in message
+        audit = {(e.printer_id, e.job_id) for e in app.events.log.newest_first() if e.kind == EventKind.ACTION}
+        assert audit == {(source.id, job.id), (target.id, moved.id)}  # both steps in the event log
 
 
 async def test_move_says_plainly_when_the_job_is_now_queued_twice(sim_server, demo_farm):
