@@ -17,6 +17,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import JobStatus, Printer, PrinterState
+from api import one_line as api_one_line
+from api import state_words as api_state_words
 
 
 class EventKind(StrEnum):
@@ -419,18 +421,8 @@ def cloud_reason(printer: Printer) -> str:
 
 
 def one_line(text: str) -> str:
-    """Cloud text for one line: no newline, tab or other control or direction character."""
-    return "".join(" " if ch in "\t\n\r" else ch for ch in text if _printable(ch)).strip()
-
-
-def _printable(ch: str) -> bool:
-    code = ord(ch)
-    if code < 32 and ch not in "\t\n\r":
-        return False
-    if 0x7F <= code <= 0x9F:
-        return False
-    # bidi embeddings, overrides and isolates: they would reorder the rest of the line
-    return not (0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x200E, 0x200F, 0x061C))
+    """Cloud text for one line (the client's cleaning: no break, control, bidi or zero-width character)."""
+    return api_one_line(text).strip()
 
 
 ENDINGS = frozenset({EventKind.FINISHED, EventKind.CANCELLED, EventKind.FAILED})
@@ -454,13 +446,8 @@ def ended_as(
 
 
 def state_words(raw: str) -> str:
-    """A state as a few words ("bed not clear", "offline"), for event texts."""
-    state = PrinterState.parse(raw)
-    if state is PrinterState.OFFLINE:
-        return "offline"
-    if state is PrinterState.UNKNOWN:
-        return one_line(raw) or "unknown"
-    return state.value.lower().replace("_", " ")
+    """A state as a few words ("bed not clear", "offline"), for event texts: the client's words."""
+    return api_state_words(raw)
 
 
 def action_event(
