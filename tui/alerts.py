@@ -67,8 +67,10 @@ def is_alert(event: Event, settings: AlertSettings) -> bool:
 
 def should_ring(event: Event, settings: AlertSettings) -> bool:
     """Alert now: an alert kind, alerts on, and news: not a flap already told (count > 1), not an
-    event completed later (its file found, its job's outcome read: `updated`)."""
-    return settings.enabled and event.count == 1 and event.updated is None and is_alert(event, settings)
+    event completed later (its file found, its job's outcome read: `updated`) unless the
+    correction is news itself (`retold`: the job's record says it failed)."""
+    news = event.updated is None or event.retold
+    return settings.enabled and event.count == 1 and news and is_alert(event, settings)
 
 
 # --- in the terminal ---------------------------------------------------------------------------------

@@ -77,6 +77,9 @@ class Event(BaseModel):
     while_away: bool = False
     state: str = ""  # the printer's state after the event, as the cloud sent it
     updated: datetime | None = None  # last change of a folded or completed event
+    # A correction that is news of its own (a failure the list took for a cancel): alerted once,
+    # when it is published; never written to the log, so a restart does not alert it again.
+    retold: bool = Field(default=False, exclude=True)
 
     @property
     def what(self) -> str:
@@ -441,6 +444,7 @@ def ended_as(
         "filename": event.filename or one_line(filename),
         "detail": one_line(reason) or event.detail,
         "updated": now,
+        "retold": kind is EventKind.FAILED and event.kind is not EventKind.FAILED,
     }
     return event.model_copy(update=update)
 

@@ -166,3 +166,33 @@ async def test_a_quiet_poll_wakes_no_listener(lab, admin, tmp_path):
     assert batches == [[offline]]
     hub.acknowledge([offline.id], lab.now())
     assert batches == [[offline], []]  # acknowledgements: an empty batch
+
+
+async def test_a_cancel_that_was_a_failure_rings_once_when_the_job_record_says_so(lab, admin, tmp_path):
+    hub = hub_in(tmp_path)
+    written = []
+    hub.subscribe(Alerter(hub.settings, write=written.append))
+    pid = printer_id(lab, "Ready-1")
+    await poll(hub, admin, lab)
+    await admin.print_file(next(iter(lab.files)), pid)
+    lab.step(60)
+    await poll(hub, admin, lab)
+    job = await running_job(admin, pid)
+    hub.on_job(pid, job.id, job.filename, lab.now())
+    # the job fails short of 100% and the printer shows bed not clear: from the list, a cancel
+    sim_printer = lab.printers[pid]
+    lab._end_job(sim_printer, lab.jobs[sim_printer.current_job_id], JobStatus.FAILED, lab.now())
+    (ended,) = await poll(hub, admin, lab)
+    assert ended.kind is EventKind.CANCELLED and written == []  # a cancel is not an alert kind
+    info = await admin.get_job_info(job.id)
+    assert info.status is ModelJobStatus.FAILED
+    corrected = hub.on_job_outcome(ended.id, job.id, info.status, lab.now(), reason="Nozzle clogged")
+    assert corrected is not None and corrected.kind is EventKind.FAILED
+    (out,) = written
+    assert "\x1b]9;farmdash: Ready-1: failed" in out and out.endswith("\a")
+    assert [e.kind for e in hub.unacknowledged()] == [EventKind.FAILED]
+    # the same record read again is no news; nor is the log read back after a restart
+    hub.on_job_outcome(ended.id, job.id, info.status, lab.now(), reason="Nozzle clogged")
+    assert len(written) == 1
+    again = hub_in(tmp_path)
+    assert again.log.events[ended.id].kind is EventKind.FAILED and not again.log.events[ended.id].retold
