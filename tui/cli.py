@@ -11,78 +11,80 @@ import sys
 from api import LIVE_ENDPOINT, TEST_ENDPOINT, __version__
 
 from . import print_cmd
-from .subcommands import SUBCOMMANDS, add_subcommands, run_subcommand
+from .subcommands import SUBCOMMANDS, HelpFormatter, add_subcommands, run_subcommand
+
+USAGE = """farmdash [options]            the dashboard
+       farmdash COMMAND [options]    a command (farmdash COMMAND -h: its help)"""
 
 DESCRIPTION = """\
-farmdash: a live terminal dashboard for 3D-print farms on the 3DPrinterOS cloud.
-  farmdash --demo   try it on a simulated farm (no account, no network)
-  farmdash          the live cloud: FARMDASH_USERNAME and FARMDASH_PASSWORD,
-                    a saved session, or the login screen
-"""
-
-EPILOG = """\
-default keys (? in the dashboard lists yours, after the [keymap]):
-  arrows/hjkl move  enter open  p u c t x pause resume cancel tray-clear start
-  space * mark  o send a file  v table  / filter  w workgroup  s sort  q quit
-  ! next printer needing a person  L event log  R reports  +/- refresh  ? help
-A password is never read from the command line."""
+A live terminal dashboard for 3D-print farms on the 3DPrinterOS cloud. It logs
+in with FARMDASH_USERNAME and FARMDASH_PASSWORD, a saved session or its login
+screen (never a password on the command line). ? in the dashboard lists keys."""
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """One screen of help at 80x24: each command in one line, its details under `COMMAND --help`."""
     parser = argparse.ArgumentParser(
-        prog="farmdash", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="farmdash", usage=USAGE, description=DESCRIPTION, formatter_class=HelpFormatter, add_help=False
     )
-    parser.add_argument("--version", action="version", version=f"farmdash {__version__}")
-    parser.add_argument("--demo", action="store_true", help="run on a simulated farm started in the background")
-    parser.add_argument("--endpoint", metavar="URL", help=f"cloud URL (default {LIVE_ENDPOINT})")
-    parser.add_argument("--test-cloud", action="store_true", help=f"use the test cloud ({TEST_ENDPOINT})")
-    parser.add_argument(
-        "--allow-insecure-http",
-        action="store_true",
-        help="plain http to another host (the password goes unencrypted)",
-    )
-    parser.add_argument("--refresh", type=float, metavar="SECONDS", help="poll interval, 0.5 to 3600 (default 3)")
-    parser.add_argument("--printers", type=int, default=36, metavar="N", help="printers on the demo farm (default 36)")
-    parser.add_argument("--seed", type=int, default=7, help="seed of the demo farm (default 7)")
-    parser.add_argument("--no-alerts", action="store_true", help="no bell, notices or outbound alerts")
-    parser.add_argument(
-        "--read-only", action="store_true", help="send nothing: every action key says so (wall display)"
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    hidden = argparse.SUPPRESS  # in the usage line or under --demo: the screen has no row to spare
+    parser.add_argument("-h", "--help", action="help", help=hidden)
+    parser.add_argument("--version", action="version", version=f"farmdash {__version__}", help=hidden)
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", prog="farmdash")
+    add_subcommands(sub)
     print_cmd.add_parser(sub)
+    add_sim_parser(sub)
+    options = parser.add_argument_group("options")
+    options.add_argument("--demo", action="store_true", help="a simulated farm (no account; --printers N, --seed N)")
+    options.add_argument("--endpoint", metavar="URL", help=f"cloud URL (default {LIVE_ENDPOINT})")
+    options.add_argument("--test-cloud", action="store_true", help=f"the test cloud ({TEST_ENDPOINT})")
+    options.add_argument(
+        "--allow-insecure-http", action="store_true", help="plain http to another host (password unencrypted)"
+    )
+    options.add_argument("--refresh", type=float, metavar="SECONDS", help="poll interval, 0.5 to 3600 (default 3)")
+    options.add_argument("--read-only", action="store_true", help="send nothing: every action key says so")
+    options.add_argument("--no-alerts", action="store_true", help="no bell, notices or outbound alerts")
+    options.add_argument("--printers", type=int, default=36, metavar="N", help=hidden)
+    options.add_argument("--seed", type=int, default=7, metavar="N", help=hidden)
+    return parser
+
+
+def add_sim_parser(sub: argparse._SubParsersAction) -> None:
     sim = sub.add_parser(
-        "sim", help="serve the simulated cloud until Ctrl+C", description="Serve the simulated 3DPrinterOS cloud."
+        "sim",
+        help="serve the simulated cloud until Ctrl+C",
+        description="Serve the simulated 3DPrinterOS cloud over HTTP (all the Global API's calls, a farm on"
+        " a virtual clock, faults on demand) until Ctrl+C.",
+        formatter_class=HelpFormatter,
     )
-    sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    sim.add_argument("--port", type=int, default=8800)
-    sim.add_argument("--printers", type=int, default=40, help="generate a farm of N printers (default 40)")
-    sim.add_argument("--seed", type=int, default=7)
-    sim.add_argument("--speed", type=float, default=1.0, help="virtual clock speed (default 1 = real time)")
-    sim.add_argument("--farm", metavar="FILE.toml", help="describe the farm in a TOML file instead of generating it")
-    sim.add_argument(
-        "--session-idle", type=float, default=3600.0, metavar="SECONDS", help="idle time before a session expires"
+    farm = sim.add_argument_group("the farm")
+    farm.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    farm.add_argument("--port", type=int, default=8800, help="port (default 8800)")
+    farm.add_argument("--printers", type=int, default=40, metavar="N", help="generate N printers (default 40)")
+    farm.add_argument("--seed", type=int, default=7, metavar="N", help="seed of the farm (default 7)")
+    farm.add_argument("--speed", type=float, default=1.0, metavar="X", help="virtual clock speed (1 = real time)")
+    farm.add_argument("--farm", metavar="FILE.toml", help="the farm described in a TOML file instead")
+    farm.add_argument(
+        "--session-idle", type=float, default=3600.0, metavar="SECONDS", help="idle time before a session ends"
     )
-    sim.add_argument("--failure-rate", type=float, default=0.02, help="job failures per printing hour")
-    sim.add_argument("--offline-rate", type=float, default=0.01, help="drops offline per printer hour")
-    sim.add_argument(
-        "--no-tray-enforcement", action="store_true", help="let printers start with the build tray not clear"
-    )
-    sim.add_argument("--latency-ms", type=float, default=0.0, help="fault: added latency per request")
-    sim.add_argument("--error-rate", type=float, default=0.0, help="fault: share of requests answered with a 500")
-    sim.add_argument("--drop-rate", type=float, default=0.0, help="fault: share of connections dropped")
-    sim.add_argument(
+    farm.add_argument("--failure-rate", type=float, default=0.02, metavar="N", help="job failures per printing hour")
+    farm.add_argument("--offline-rate", type=float, default=0.01, metavar="N", help="drops offline per printer hour")
+    farm.add_argument("--no-tray-enforcement", action="store_true", help="start jobs with the build tray not clear")
+    farm.add_argument(
         "--realistic",
         action="store_true",
-        help="send the shapes public callers of the real cloud see (string ids, nulls, fractions, 'No access', "
-        "now and then an unreadable printer record) instead of the doc's",
+        help="the shapes public callers of the real cloud see (string ids, nulls, 'No access') instead of the doc's",
     )
-    sim.add_argument(
+    faults = sim.add_argument_group("faults (also at run time: POST /sim/faults)")
+    faults.add_argument("--latency-ms", type=float, default=0.0, metavar="MS", help="added latency per request")
+    faults.add_argument("--error-rate", type=float, default=0.0, metavar="SHARE", help="requests answered with a 500")
+    faults.add_argument("--drop-rate", type=float, default=0.0, metavar="SHARE", help="connections dropped")
+    faults.add_argument(
         "--refuse-sessions",
         choices=["unauthorized", "too_many_sessions"],
-        help="fault: logins succeed, then every call is refused (a login storm test)",
+        metavar="HOW",
+        help="logins work, then every call is refused: unauthorized or too_many_sessions",
     )
-    add_subcommands(sub)
-    return parser
 
 
 def sim_flag_problem(args: argparse.Namespace) -> str | None:

@@ -14,11 +14,12 @@ import re
 import sys
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TextIO
 
 from .config import state_dir
 from .event_hub import FarmEvents
-from .eventlog import EventLog
+from .eventlog import LOG_NAME, EventLog
 from .events import Event, one_line
 from .headless import BAD_INPUT, Cloud, HeadlessError, connect, open_cloud, run
 
@@ -53,10 +54,26 @@ def event_line(event: Event, fmt: str) -> str:
     return one_line(f"{when}  {name}  {event.what}{file}")
 
 
-def write_events(events: Iterable[Event], fmt: str, since: datetime | None, out: TextIO) -> None:
+def write_events(events: Iterable[Event], fmt: str, since: datetime | None, out: TextIO) -> int:
+    """The events from `since` on, oldest first; how many were written."""
+    written = 0
     for event in sorted(events, key=lambda e: e.time):
         if since is None or (event.updated or event.time) >= since:
             print(event_line(event, fmt), file=out, flush=True)
+            written += 1
+    return written
+
+
+def nothing_to_show(log: Path | None, since: datetime | None, logged: int, *, follow: bool) -> str:
+    """One line for stderr when the history printed nothing (`log` None: the demo farm, which
+    keeps none): why, and what comes next."""
+    if log is None:
+        words = "the demo farm keeps no event log" + ("" if follow else " (--follow shows its events as they happen)")
+    elif logged and since is not None:
+        words = f"no events since {since.astimezone(UTC):%Y-%m-%d %H:%M} UTC ({logged} older in {log})"
+    else:
+        words = f"no events in {log} yet"
+    return f"{words}; waiting for new ones (Ctrl+C stops)" if follow else words
 
 
 async def follow(
@@ -69,7 +86,11 @@ async def follow(
 ) -> None:
     """Poll the farm and print each new event; a cloud that cannot be read is said once on stderr."""
     hub = FarmEvents(EventLog(None))
-    hub.subscribe(lambda events: write_events(events, fmt, None, out))
+
+    def print_new(events: list[Event]) -> None:
+        write_events(events, fmt, None, out)
+
+    hub.subscribe(print_new)
     cloud.sync.printer_hooks.append(lambda printers, now: hub.on_poll(printers, now))
     cloud.sync.job_hooks.append(lambda pid, job, now: hub.on_job(pid, job.job_id, job.filename, now))
     await connect(cloud)
@@ -99,11 +120,18 @@ def run_events(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     async def main() -> int:
         since = parse_since(args.since, datetime.now(UTC))
-        if not getattr(args, "demo", False):  # the demo farm's events are never logged: no history
+        log: Path | None
+        if getattr(args, "demo", False):  # the demo farm's events are never logged: no history
+            log, logged, shown = None, 0, 0
+        else:
             history = EventLog.in_directory(state_dir()).load()
             if history.problem:
                 print(f"farmdash events: {one_line(history.problem)}", file=sys.stderr)
-            write_events(history.events.values(), args.format, since, stream)
+            log, logged = state_dir() / LOG_NAME, len(history.events)
+            shown = write_events(history.events.values(), args.format, since, stream)
+        if not shown:  # stdout stays empty for a script; a person reads why
+            why = nothing_to_show(log, since, logged, follow=args.follow)
+            print(f"farmdash events: {one_line(why)}", file=sys.stderr, flush=True)
         if not args.follow:
             return 0
         async with open_cloud(args) as cloud:

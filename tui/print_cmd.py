@@ -23,6 +23,7 @@ from .headless import HeadlessError, open_cloud, read_farm
 from .safe import plain
 from .session import Credentials, LoginOutcome, SessionStore
 from .store import FarmStore
+from .subcommands import HelpFormatter, add_connection_flags
 from .sync import FarmSync
 from .upload import UploadProgress, file_problem, project_choice, size_text, upload
 
@@ -39,7 +40,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "print",
         help="upload a file and queue or print it (scripts)",
         description="Upload FILE from this machine and send it to each printer named. One line per "
-        "printer on stdout; progress on stderr. Exit 0 only if every printer got the job.",
+        "printer on stdout; progress on stderr. Exit 0 only if every printer got the job, 1 if any did not,"
+        " 2 if nothing was sent.",
+        formatter_class=HelpFormatter,
     )
     cmd.add_argument("file", metavar="FILE", help="the file to send (.gcode, .bgcode, .makerbot, .x3g, .ufp, ...)")
     cmd.add_argument(
@@ -47,10 +50,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     cmd.add_argument("--queue", action="store_true", help="only queue the job (default: print now where it can)")
     cmd.add_argument("--project", metavar="NAME", help="the project to upload into (made if the account has none)")
-    cmd.add_argument("--endpoint", metavar="URL", default=argparse.SUPPRESS, help="cloud URL")
-    cmd.add_argument("--test-cloud", action="store_true", default=argparse.SUPPRESS, help="use the test cloud")
-    cmd.add_argument("--allow-insecure-http", action="store_true", default=argparse.SUPPRESS)
     cmd.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS, help="send nothing")
+    add_connection_flags(cmd, demo=False)
 
 
 def run(args: argparse.Namespace, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -15,8 +15,9 @@ from typing import TextIO
 
 from api import PrinterOSError
 
-from .headless import BAD_INPUT, UNKNOWN, HeadlessError, connect, open_cloud, run
+from .headless import BAD_INPUT, UNKNOWN, HeadlessError, connect, fail, open_cloud, run
 from .reports import QUICK_RANGES, Report, ReportError, ReportKind, fetch_report, parse_range
+from .safe import plain
 from .status import workgroup_id, write_table
 
 Section = tuple[str, list[str], list[list[str]]]
@@ -110,6 +111,9 @@ def run_report(args: argparse.Namespace, out: TextIO | None = None) -> int:
             await asyncio.to_thread(write_file, report, args.format, args.output)
         else:
             write_report(report, args.format, out or sys.stdout)
+        if not report.rows:  # a header or an empty list on stdout; a person reads why
+            where = f" in workgroup {plain(report.workgroup)}" if report.workgroup else ""
+            fail("report", f"no jobs from {report.range.start} to {report.range.end}{where}")
         return 0
 
     return run("report", main)

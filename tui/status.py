@@ -2,7 +2,9 @@
 monitoring system reads like a Nagios plugin's. No Textual here.
 
 Exit: 0 all fine; 1 some printer needs a person (paused, bed not clear); 2 some printer is in
-error or offline; 3 the cloud could not be read.
+error or offline; 3 the cloud could not be read, or no printer matched (`--ok-if-none`: 0). A
+filter that matches nothing is more often a typo or a renamed printer than news, and a check
+that silently watches nothing is worse than one that says "unknown" (check_disk does the same).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pydantic import BaseModel
 from api import PrinterState
 
 from .formatting import bed_text, finish_label, nozzle_text
-from .headless import NEEDS_PERSON, OK, TROUBLE, UNKNOWN, Cloud, HeadlessError, open_cloud, read_farm, run
+from .headless import NEEDS_PERSON, OK, TROUBLE, UNKNOWN, Cloud, HeadlessError, fail, open_cloud, read_farm, run
 from .safe import plain
 from .states import state_word
 from .store import PrinterView
@@ -115,7 +117,7 @@ def write_status(statuses: list[PrinterStatus], views: list[PrinterView], fmt: s
         for status in statuses:
             row = status.model_dump(mode="json")
             writer.writerow([_csv_cell(row[key]) for key in FIELDS])
-    else:
+    elif views:  # a table of no printers is not printed: stderr says why
         write_table(table_rows(views, now), TABLE, out)
 
 
@@ -152,7 +154,22 @@ async def snapshot(cloud: Cloud, args: argparse.Namespace, out: TextIO) -> int:
     views = [v for view in views if (v := sync.store.view_of(view.id, now)) is not None]
     statuses = [status_of(view, sync.workgroups) for view in views]
     write_status(statuses, views, args.format, now, out)
+    if not views:
+        fail("status", nothing_matched(args, len(sync.store.printers)))
+        return OK if getattr(args, "ok_if_none", False) else UNKNOWN
     return exit_code(views)
+
+
+def nothing_matched(args: argparse.Namespace, farm_size: int) -> str:
+    """Why no printer is shown, in one line: nothing to check is "unknown" to a monitor, not "fine"."""
+    asked = []
+    if args.filter:
+        asked.append(f"--filter {plain(args.filter)!r}")
+    if args.workgroup:
+        asked.append(f"--workgroup {plain(args.workgroup)!r}")
+    if not asked:
+        return "the account sees no printers"
+    return f"no printer matches {' and '.join(asked)} (of {farm_size} printers)"
 
 
 def run_status(args: argparse.Namespace, out: TextIO | None = None) -> int:

@@ -23,8 +23,37 @@ def test_version_and_help(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert "--demo" in out and "FARMDASH_PASSWORD" in out
-    assert len(out.splitlines()) < 40  # one screen
-    assert max(len(line) for line in out.splitlines()) <= 80  # and 80 columns
+
+
+COMMANDS = ["status", "events", "report", "serve", "print", "sim"]
+
+
+def help_of(capsys, *argv: str) -> list[str]:
+    with pytest.raises(SystemExit) as info:
+        main([*argv, "--help"])
+    assert info.value.code == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_top_level_help_fits_an_80x24_terminal(capsys, monkeypatch):
+    """With the shell's prompt under it: 23 lines of 80 columns, each command on one line of its own."""
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = help_of(capsys)
+    assert len(lines) <= 23 and max(len(line) for line in lines) <= 80
+    for command in COMMANDS:
+        (line,) = [line for line in lines if line.split()[:1] == [command]]
+        assert len(line.split()) > 2  # and what it does
+    assert any("COMMAND -h" in line for line in lines[:2])  # where the details are
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_help_reads_at_80_columns(capsys, monkeypatch, command):
+    """Every option says what it does, on the option's own line where it fits."""
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = help_of(capsys, command)
+    assert lines[0].startswith(f"usage: farmdash {command} ") and max(len(line) for line in lines) <= 80
+    options = [line.split("  ") for line in lines if line.startswith("  -")]
+    assert options and all(len([part for part in parts if part.strip()]) >= 2 for parts in options), options
 
 
 def test_no_password_flag():

@@ -102,6 +102,21 @@ def test_status_csv_and_workgroup(sim_server, lab, env, capsys):
     assert code == 3 and out == "" and err.count("\n") == 1 and "no workgroup 'Nope'" in err
 
 
+def test_status_nothing_matched_is_unknown_and_said_on_stderr(sim_server, demo_farm, env, capsys):
+    """A filter that matches no printer is Nagios "unknown" (3), said in one line on stderr; stdout
+    keeps only what a script reads (a CSV header, no JSON line, no table)."""
+    base = ["status", "--filter", "zzz", "--endpoint", sim_server.base_url]
+    code, out, err = run(capsys, *base)
+    assert (code, out) == (3, "")
+    assert err == f"farmdash status: no printer matches --filter 'zzz' (of {len(demo_farm.printers)} printers)\n"
+    code, out, err = run(capsys, *base, "--csv")
+    assert (code, out.splitlines()) == (3, [",".join(FIELDS)]) and err.count("\n") == 1
+    code, out, err = run(capsys, *base, "--json")
+    assert (code, out) == (3, "") and err.count("\n") == 1
+    code, out, err = run(capsys, *base, "--json", "--ok-if-none")  # "nothing there" as fine, when asked
+    assert (code, out) == (0, "") and "no printer matches" in err
+
+
 def test_status_reuses_the_saved_session(sim_server, demo_farm, env, capsys, monkeypatch):
     assert run(capsys, "status", "--endpoint", sim_server.base_url)[0] == 2
     monkeypatch.delenv("FARMDASH_PASSWORD")
@@ -157,6 +172,15 @@ def test_report_summary_csv_json_and_file(sim_server, demo_farm, env, capsys, tm
     assert code == 0 and out == "" and err == "" and target.read_text().splitlines() == rows
 
 
+def test_report_with_no_jobs_says_so_on_stderr(sim_server, demo_farm, env, capsys):
+    empty = ["--from", "2020-01-01", "--to", "2020-02-01", "--endpoint", sim_server.base_url]
+    code, out, err = run(capsys, "report", "--csv", *empty)
+    assert (code, out) == (0, "Account Email,First Name,Last Name,File Name,End Date/Time\n")
+    assert err == "farmdash report: no jobs from 2020-01-01 to 2020-02-01\n"
+    code, out, err = run(capsys, "report", "--json", *empty)
+    assert code == 0 and json.loads(out)["rows"] == [] and err.count("\n") == 1
+
+
 def test_report_bad_range_and_member_refusal(sim_server, lab, env, capsys, monkeypatch):
     code, out, err = run(
         capsys, "report", "--from", "2024-01-01", "--to", "2026-03-02", "--endpoint", sim_server.base_url
@@ -201,6 +225,17 @@ def test_events_history_since_and_json(env, capsys):
     assert run(capsys, "events", "--demo")[1] == ""  # the demo farm's events are not this log's
     code, out, err = run(capsys, "events", "--since", "last week")
     assert code == 2 and out == "" and "--since 'last week'" in err
+
+
+def test_events_say_on_stderr_when_there_is_nothing(env, capsys):
+    code, out, err = run(capsys, "events")
+    assert (code, out) == (0, "") and err == f"farmdash events: no events in {env / 'events.jsonl'} yet\n"
+    write_log(env)
+    code, out, err = run(capsys, "events", "--json", "--since", "2026-04-01")
+    assert (code, out) == (0, "")
+    assert err == f"farmdash events: no events since 2026-04-01 00:00 UTC (2 older in {env / 'events.jsonl'})\n"
+    code, out, err = run(capsys, "events", "--demo")
+    assert (code, out) == (0, "") and "demo farm keeps no event log" in err and err.count("\n") == 1
 
 
 def test_events_follow_prints_what_happens(sim_server, demo_farm, env):
