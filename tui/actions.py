@@ -110,6 +110,12 @@ ACTIONS: dict[str, ActionSpec] = {
     )
 }
 
+# Binding ids of every key that sends something to the cloud: in read-only mode the footer leaves
+# them out and help marks them (they would only say "read-only").
+SENDING_BINDING_IDS = frozenset(
+    {spec.binding_id for spec in ACTIONS.values()} | {"print-again", "move-job", "send-file"}
+)
+
 KeyNames = Callable[[str], str]
 """Action kind -> the key the user presses for it now (after the keymap), as shown."""
 

@@ -31,6 +31,15 @@ def temp(actual: float | None, target: float | None) -> str:
     return f"{actual:.0f}°"
 
 
+# The labels of the temperatures, the same on the card, the table's titles, the printer line of
+# the queue and detail screens and the job detail: a full word does not fit a 26-cell card at
+# 80x24 (`N 250/250°  B 100/100°` is 22 cells), so the short form is used everywhere and `?` help
+# says what it means (TEMPERATURE_LEGEND).
+NOZZLE_LABEL = "N"
+BED_LABEL = "B"
+TEMPERATURE_LEGEND = f"{NOZZLE_LABEL} nozzle · {BED_LABEL} bed (now/target °C)"
+
+
 def nozzle_text(tools: tuple[tuple[float | None, float | None], ...]) -> str:
     """Every nozzle: `215/215°`, or `215/215° 40°` for two."""
     if not tools:

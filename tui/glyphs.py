@@ -36,7 +36,7 @@ NAMED: dict[str, str] = {
     "≈": "~",
     "≥": ">",  # time in state that began before farmdash watched
     "⧗": "~",
-    "⚑": "!",  # an alert not yet acknowledged
+    "⚑": "*",  # an alert not yet acknowledged (the error state has `!`)
     "‖": "=",
     "■": "#",
     "□": "o",

@@ -25,6 +25,42 @@ def cut_middle(text: str, width: int, ellipsis: str = ELLIPSIS, *, tail_share: f
     return f"{head}{ellipsis}{tail}"
 
 
+def cut_file(name: str, width: int) -> str:
+    """A file name in `width` cells: whole if it fits, else without its extension (`.gcode` tells
+    little once room is short), cut in the middle if still too long (`sample…_rack`), so
+    `_v17_final` and `_v18_final` still differ."""
+    if cell_len(name) <= width:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem.strip() and 0 < len(extension) <= 6:
+        name = stem
+    return cut_middle(name, width, tail_share=0.6)
+
+
+def cut_email(email: str, width: int) -> str:
+    """An owner in `width` cells: the whole address if it fits, else who (the part before `@`;
+    a farm's owners mostly share the domain), cut in the middle if still too long."""
+    if cell_len(email) <= width:
+        return email
+    local, at, _ = email.partition("@")
+    return cut_middle(local if at and local else email, width)
+
+
+def cut_words(text: str, width: int, ellipsis: str = ELLIPSIS) -> str:
+    """`text` if it fits in `width` cells, else as many whole words as fit followed by `ellipsis`
+    (`the cloud dropped…`), never half a word; a first word too long for the room is cut in the
+    middle instead (a name or a file, recognisable by its ends)."""
+    if cell_len(text) <= width:
+        return text
+    room = max(width - cell_len(ellipsis), 0)
+    head = _take(text, room + 1)  # one more: a space just after the room ends a whole word too
+    cut = head.rstrip() if head.endswith(" ") else head[: max(head.rfind(" "), 0)].rstrip()
+    cut = cut.rstrip(" ,;:·-–—")
+    if not cut:
+        return cut_middle(text.split(" ", 1)[0] if " " in text else text, width, ellipsis)
+    return f"{cut}{ellipsis}"
+
+
 def _take(text: str, width: int) -> str:
     """The longest start of `text` that fits in `width` cells."""
     used = 0

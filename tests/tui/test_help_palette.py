@@ -56,5 +56,28 @@ async def test_help_on_the_job_queue_lists_its_keys(app, demo_farm):
         await pilot.press("question_mark")
         await pilot.pause()
         text = " ".join(str(s.render()) for s in app.screen.query("Static"))
-        for word in ("Back", "Pause", "Resume", "Cancel", "Tray clear", "Start job", "Job details", "Quit"):
+        for word in ("Back", "Pause", "Resume", "Cancel", "Tray clear", "Start job", "Job details"):
             assert word in text, word
+        assert "Quit" not in text  # q goes back here: the app's `q Quit` does not apply
+
+
+async def test_help_on_the_job_detail_lists_only_what_applies_there(app, demo_farm):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await select(pilot, first(demo_farm, "printing"))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "Back (q too)" in text and "Slicer settings" in text and "Scroll" in text
+        assert "Quit" not in text and "Move the selection" not in text
+        await pilot.press("escape", "escape", "escape")  # help, detail, queue: back on the grid
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "Quit" in text and "Move the selection" in text and "Scroll" not in text

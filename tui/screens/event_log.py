@@ -18,9 +18,12 @@ from textual.coordinate import Coordinate
 from textual.reactive import reactive
 from textual.widgets import DataTable, Input, Static
 
+from api.models import clean_text
+
 from ..events import KIND_LOOK, Event, EventKind
 from ..formatting import ALERT, MUTED
 from ..safe import text
+from ..shorten import cut_email, cut_file, cut_middle, cut_words
 from ..widgets.fit_footer import FitFooter
 from .base import FarmScreen
 from .job_queue import JobQueueScreen
@@ -101,22 +104,31 @@ class EventLogScreen(FarmScreen[None]):
     def _haystack(event: Event) -> str:
         return f"{event.printer_name}\n{event.what}\n{event.filename}\n{event.who}\n{event.job_id or ''}".casefold()
 
-    def _cells(self, event: Event, now: datetime) -> tuple[Text, ...]:
+    def _cells(self, event: Event, now: datetime, widths: tuple[int, int, int, int, int]) -> tuple[Text, ...]:
+        """One row, each text made to fit its column: what happened cut after a whole word, names
+        and files cut in the middle, an owner by who it is (never half a word at the column's end)."""
+        _, printer_w, what_w, job_w, who_w = widths
         log = self.app.events.log
         waiting = log.is_alert(event) and event.id not in log.acked
         mark = Text("⚑", style=Style(color=ALERT, bold=True)) if waiting else Text(" ")
         look = KIND_LOOK[event.kind]
         style = {"error": "bold red", "warning": "bold yellow"}.get(look.severity, "") if waiting else ""
         what = Text(f"{look.glyph} ", style=style)
-        what.append_text(text(event.what, style))
-        job = " ".join(part for part in (str(event.job_id) if event.job_id else "", event.filename) if part)
+        what.append_text(text(cut_words(clean_text(event.what), max(1, what_w - 2)), style))
+        job_id = str(event.job_id) if event.job_id else ""
+        filename = clean_text(event.filename)
+        if job_id and filename and job_w - len(job_id) - 1 >= 10:
+            job = f"{job_id} {cut_file(filename, job_w - len(job_id) - 1)}"
+        else:  # narrow: the file says more than its job's number (the filter still finds the number)
+            job = cut_file(filename, job_w) if filename else job_id
+        printer = clean_text(event.printer_name) or f"#{event.printer_id}"
         return (
             mark,
             Text(when(event.time, now)),
-            text(event.printer_name or f"#{event.printer_id}", "bold"),
+            text(cut_middle(printer, printer_w), "bold"),
             what,
             text(job or "—", "" if job else "dim"),
-            text(event.who or "—", "dim"),
+            text(cut_email(clean_text(event.who), who_w) or "—", "dim"),
         )
 
     def show_events(self) -> None:
@@ -130,7 +142,8 @@ class EventLogScreen(FarmScreen[None]):
             # A few hundred rows at most, rebuilt only when events change: the cursor is put back
             # on the event it was on, so a new event never moves what the person is reading.
             table.clear(columns=True)
-            time_w, printer_w, what_w, job_w, who_w = widths(self.size.width or 80)
+            sizes = widths(self.size.width or 80)
+            time_w, printer_w, what_w, job_w, who_w = sizes
             table.add_column(" ", width=1, key="mark")
             table.add_column("Time", width=time_w, key="time")
             table.add_column("Printer", width=printer_w, key="printer")
@@ -138,7 +151,7 @@ class EventLogScreen(FarmScreen[None]):
             table.add_column("Job / file", width=job_w, key="job")
             table.add_column("Who", width=who_w, key="who")
             for event in events:
-                table.add_row(*self._cells(event, now), key=event.id)
+                table.add_row(*self._cells(event, now, sizes), key=event.id)
             ids = [event.id for event in events]
             if selected is not None and selected.id in ids:
                 table.move_cursor(row=ids.index(selected.id), animate=False)

@@ -2,36 +2,110 @@
 
 from __future__ import annotations
 
+from rich.columns import Columns
+from rich.console import Group
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ..commands import key_label, screen_bindings
-from ..formatting import MUTED
+from ..actions import SENDING_BINDING_IDS
+from ..commands import _farmdash_actions, key_label, screen_bindings
+from ..formatting import MUTED, TEMPERATURE_LEGEND
 from ..states import COUNT_ORDER, STATES, count_word
+from ..store import MARK_GLYPH
+from ..widgets.printer_grid import SELECTED_MARK
 from .base import FarmModal
 
-MOVEMENT = [
+SELECTION_MOVES = [
     ("↑↓←→ / h j k l", "Move the selection"),
     ("PgUp / PgDn, Home / End", "Move by a page, to either end"),
-    ("Ctrl+P", "Command palette: every action by name"),
 ]
+SCROLL_MOVES = [("↑↓ PgUp / PgDn, Home / End", "Scroll")]
+PALETTE = [("Ctrl+P", "Command palette: every action by name")]
+SELECTION_ACTIONS = ("move(", "cursor_")
 
 
-def legend() -> Text:
-    """What the header's counts and the cards' marks mean, from the state table."""
-    text = Text()
+def movement(screen: Screen) -> list[tuple[str, str]]:
+    """How to move on this screen, in words: a selection to move (grid, table, queue, log), else a
+    page to scroll (job detail), else nothing."""
+    actions = [
+        binding.action
+        for _, bindings_map in screen._binding_chain
+        for bindings in bindings_map.key_to_bindings.values()
+        for binding in bindings
+    ]
+    if any(action.startswith(SELECTION_ACTIONS) for action in actions):
+        return SELECTION_MOVES
+    if any(action.startswith("scroll_") for action in actions):
+        return SCROLL_MOVES
+    return []
+
+
+def applies(screen: Screen, binding: Binding, node: DOMNode) -> bool:
+    """Whether a key of `binding` reaches it on `screen`: the app's `q Quit` is listed on the grid,
+    not where the screen's own `q` goes back. (A widget's stock key, like a table's enter, hands
+    on to the screen's action, so only farmdash's own keys count as taking a key.)"""
+    chain = screen._binding_chain
+    keys = [
+        key
+        for owner, bindings_map in chain
+        if owner is node
+        for key, bindings in bindings_map.key_to_bindings.items()
+        if any(b.action == binding.action and b.id == binding.id for b in bindings)  # not Textual's own ctrl+q
+    ]
+    for key in keys:
+        for owner, bindings_map in chain:
+            if key not in bindings_map.key_to_bindings:
+                continue
+            ours = {action for action, _ in _farmdash_actions(owner)}
+            taken = [b for b in bindings_map.key_to_bindings[key] if b.action in ours]
+            if owner is node or not taken:
+                if owner is node:
+                    return True
+                continue
+            break  # another farmdash key has it first
+    return False
+
+
+def legend() -> Group:
+    """What the header's counts and the cards' marks mean, from the state table: each item whole
+    on one line (laid out in as many columns as fit), never a glyph on one line and its word on
+    the next."""
+    states, marks = legend_items()
+    return Group(Columns(states, padding=(0, 2)), Columns(marks, padding=(0, 2)))
+
+
+def legend_items() -> tuple[list[Text], list[Text]]:
+    items = []
     for state in COUNT_ORDER:
         look = STATES[state]
-        text.append(f"{look.glyph} ", style=Style(color=look.colour, bold=True))
-        text.append(f"{count_word(state)}  ")
-    text.rstrip()
-    text.append("\n◦3 queued jobs waiting · ≥ began before farmdash watched · ▲ stale data · ⧗ action sent")
-    return text
+        item = Text(f"{look.glyph} ", style=Style(color=look.colour, bold=True))
+        item.append(count_word(state))
+        items.append(item)
+    marks = [
+        "◦3 queued jobs waiting",
+        "≥ began before farmdash watched",
+        "▲ stale data",
+        "⧗ action sent",
+        f"{MARK_GLYPH} marked",
+        "⚑ alert to acknowledge",
+        f"{SELECTED_MARK} selected (double border)",
+        "heavy border: needs a person",
+        TEMPERATURE_LEGEND,
+        "47 min: at least 47 whole minutes",
+    ]
+    return items, [Text(mark) for mark in marks]
+
+
+def help_description(binding: Binding, read_only: bool) -> str:
+    if read_only and binding.id in SENDING_BINDING_IDS:
+        return f"{binding.description} (read-only: sends nothing)"
+    return binding.description
 
 
 class HelpScreen(FarmModal[None]):
@@ -42,8 +116,13 @@ class HelpScreen(FarmModal[None]):
         self.below = below
 
     def compose(self) -> ComposeResult:
-        rows = [(key_label(self.below, binding), binding.description) for binding, _ in screen_bindings(self.below)]
-        rows += MOVEMENT
+        read_only = self.app.read_only
+        rows = [
+            (key_label(self.below, binding), help_description(binding, read_only))
+            for binding, node in screen_bindings(self.below)
+            if applies(self.below, binding, node)
+        ]
+        rows += movement(self.below) + PALETTE
         width = max(len(key) for key, _ in rows) + 3
         table = Text()
         for key, description in rows:

@@ -15,7 +15,18 @@ from textual.widgets import Collapsible, Static
 from api import AuthError, JobInfo, JobStatus, PrinterOSError, SlicerSettings
 from api.models import clean_text
 
-from ..formatting import ALERT, JOB_LOOK, MUTED, date_time, duration, finish_label, grams, size
+from ..formatting import (
+    ALERT,
+    BED_LABEL,
+    JOB_LOOK,
+    MUTED,
+    NOZZLE_LABEL,
+    date_time,
+    duration,
+    finish_label,
+    grams,
+    size,
+)
 from ..safe import text
 from ..widgets.fit_footer import FitFooter
 from ..widgets.printer_header import PrinterHeader
@@ -80,14 +91,14 @@ def job_table(
     table.add_row("Layer height", layer)
     if job.extruders:
         nozzles = ", ".join(f"{e.key} {e.temperature:g}°" for e in job.extruders if e.temperature)
-        table.add_row("Nozzle", text(nozzles or "—"))
+        table.add_row(NOZZLE_LABEL, text(nozzles or "—"))  # the card's label: one name everywhere
         weights = [f"{e.key} {grams(e.weight)}" for e in job.extruders if e.weight]
         if weights:  # per extruder, when the cloud sends it (a list of {"w": ...} objects)
             table.add_row("Filament", text(", ".join(weights)))
     if job.heated_bed is False:
-        table.add_row("Bed", "not heated")
+        table.add_row(BED_LABEL, "not heated")
     else:
-        table.add_row("Bed", f"{job.heated_bed_temperature:.0f}°" if job.heated_bed_temperature else "—")
+        table.add_row(BED_LABEL, f"{job.heated_bed_temperature:.0f}°" if job.heated_bed_temperature else "—")
     table.add_row("Supports / raft", f"{yes_no(job.supports)} / {yes_no(job.raft)}")
     currency = currency_of(job)
     table.add_row("Cost", f"file {money(job.file_cost, currency)} · job {money(job.cost, currency)}")
@@ -125,7 +136,8 @@ class JobDetailScreen(PrinterScreen):
         with VerticalScroll(id="job-body"):
             yield Static(Text(f"Job {self.job_id}", style="bold"), id="job-title")
             yield Static(Text("Loading…", style=MUTED), id="job-info")
-            with Collapsible(title="Slicer settings (e)", collapsed=True, id="slicer-box"):
+            slicer_title = f"Slicer settings ({self.app.binding_key('slicer')})"  # the user's key
+            with Collapsible(title=slicer_title, collapsed=True, id="slicer-box"):
                 yield Static(Text("Loading…", style=MUTED), id="slicer")
         yield FitFooter(compact=True)
 

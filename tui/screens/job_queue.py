@@ -14,7 +14,7 @@ from api.models import clean_text
 
 from ..formatting import ALERT, JOB_LOOK, MUTED, date_time, short_date_time
 from ..safe import text
-from ..shorten import cut_middle
+from ..shorten import cut_email, cut_file
 from ..widgets.fit_footer import FitFooter
 from ..widgets.printer_header import PrinterHeader
 from ..widgets.status_header import StatusHeader
@@ -47,8 +47,8 @@ def job_cells(job: Job, widths: dict[str, int]) -> tuple[Text, ...]:
     return (
         Text(label, style=colour),
         Text(str(job.id)),
-        text(cut_middle(clean_text(job.filename), widths["file"], tail_share=0.6)),
-        text(cut_middle(clean_text(job.email), widths["owner"]), MUTED),
+        text(cut_file(clean_text(job.filename), widths["file"])),
+        text(cut_email(clean_text(job.email), widths["owner"]), MUTED),
         Text(created),
     )
 

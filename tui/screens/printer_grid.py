@@ -94,9 +94,7 @@ class PrinterGridScreen(FarmScreen[None]):
         self.active_list.set_stale(store.stale_since is not None)
         if not views:
             if store.printers:
-                self.active_list.set_empty_text(
-                    "No printer matches the filter or workgroup (escape clears the filter, w picks another workgroup)."
-                )
+                self.active_list.set_empty_text(self.no_match_text())
             elif store.last_update is not None:
                 self.active_list.set_empty_text("This account sees no printers.")
             elif store.problem:
@@ -117,6 +115,11 @@ class PrinterGridScreen(FarmScreen[None]):
             self.query_one(StatusHeader), app,
             counts=store.counts_of(views) if narrowed else None, shown=len(views), view_note=" · ".join(notes),
         )  # fmt: skip
+
+    def no_match_text(self) -> str:
+        """The empty grid's hint, naming the user's keys (after the keymap)."""
+        clear, pick = self.app.binding_key("clear-filter"), self.app.binding_key("workgroup")
+        return f"No printer matches the filter or workgroup: {clear} clears both, {pick} picks another workgroup."
 
     def _tick(self) -> None:
         """While the cloud fails, the header counts down to the next try (the header only)."""

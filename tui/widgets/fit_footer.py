@@ -13,6 +13,8 @@ from textual.events import Resize
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from ..actions import SENDING_BINDING_IDS
+
 # Binding ids, most needed first; ids not named here come after, in the screen's order.
 PRIORITY = [
     "help", "quit", "back", "filter", "tray-clear", "pause", "resume", "cancel", "start", "open-job",
@@ -34,10 +36,12 @@ class FitFooter(Footer):
         items = list(super().compose())
         keys = [w for w in items if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
         rest = [w for w in items if w not in keys]
+        ids = {binding.action: binding.id for (_, binding, _, _) in self.screen.active_bindings.values()}
+        if getattr(self.app, "read_only", False):  # keys that would only say "read-only" (help lists them)
+            keys = [w for w in keys if ids.get(w.action) not in SENDING_BINDING_IDS]
         width = self.size.width or self.app.size.width
         self._laid_out_for = width
         budget = width - sum(item_width(w.key_display, w.description) + 1 for w in rest if isinstance(w, FooterKey))
-        ids = {binding.action: binding.id for (_, binding, _, _) in self.screen.active_bindings.values()}
 
         def rank(index_key: tuple[int, FooterKey]) -> tuple[int, int]:
             index, key = index_key

@@ -6,7 +6,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from ..formatting import ALERT, MUTED, bed_text, finish_label, nozzle_text, progress_bar
+from ..formatting import ALERT, BED_LABEL, MUTED, NOZZLE_LABEL, bed_text, finish_label, nozzle_text, progress_bar
 from ..states import look
 from ..store import PrinterView
 
@@ -30,9 +30,9 @@ class PrinterHeader(Static):
         if stale:
             top.append(f"  ▲ STALE: {stale}", style=f"bold {ALERT}")
         bottom = Text()
-        bottom.append("nozzle ", style=MUTED)
+        bottom.append(f"{NOZZLE_LABEL} ", style=MUTED)  # the card's labels (`?` help says what they mean)
         bottom.append(nozzle_text(view.tools))
-        bottom.append("  bed ", style=MUTED)
+        bottom.append(f"  {BED_LABEL} ", style=MUTED)
         bottom.append(bed_text(view.bed))
         if view.is_active:
             bottom.append("  ")

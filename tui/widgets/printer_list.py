@@ -309,6 +309,13 @@ class PrinterList(ScrollView, can_focus=True):
             if not self.items:
                 self.refresh()
 
+    def _empty_lines(self, width: int) -> list[Text]:
+        """What an empty list says, folded at word boundaries to the width (never half a word)."""
+        lines = Text(self.empty_text, style="italic").wrap(self.app.console, max(1, width - 4))
+        for line in lines:
+            line.pad_left(2)
+        return list(lines)
+
     def _line_parts(self, virtual_y: int, columns: int, item_width: int) -> tuple[Strip | None, ...]:
         """The strips one virtual line of items is made of, one a column (None where no item is)."""
         row, line = divmod(virtual_y - self.top_lines, self.ITEM_HEIGHT)
@@ -326,8 +333,8 @@ class PrinterList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.content_width
         virtual_y = y + self.scroll_offset.y
-        if not self.items and virtual_y == self.top_lines + 1:
-            line = Text("  " + self.empty_text, style="italic")
+        if not self.items and 0 <= virtual_y - self.top_lines - 1 < len(lines := self._empty_lines(width)):
+            line = lines[virtual_y - self.top_lines - 1]
             return (
                 Strip(list(line.render(self.app.console)))
                 .adjust_cell_length(width, self.rich_style)

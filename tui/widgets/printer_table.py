@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -11,8 +12,8 @@ from textual import events
 from textual.message import Message
 from textual.strip import Strip
 
-from ..formatting import ALERT, bed_text, finish_label, progress_bar, temp
-from ..shorten import cut_middle
+from ..formatting import ALERT, BED_LABEL, NOZZLE_LABEL, bed_text, finish_label, progress_bar, temp
+from ..shorten import cut_email, cut_file, cut_middle, cut_words
 from ..states import look
 from ..store import MARK_GLYPH, MARK_STYLE, PrinterView
 from .printer_grid import MUTED
@@ -36,13 +37,15 @@ COLUMNS = [
     Column("state", "State", 15, 0, "state"),
     Column("since", "In state", 8, 1),
     Column("queue", "Queue", 5, 2),
-    Column("nozzle", "Nozzle", 10, 7),
-    Column("bed", "Bed", 9, 8),
+    Column("nozzle", NOZZLE_LABEL, 10, 7),  # the card's labels: one name everywhere, `?` says what
+    Column("bed", BED_LABEL, 9, 8),
     Column("progress", "Progress", 10, 3, "progress"),
     Column("ends", "Ends", 9, 1, "finish"),  # `Thu 05:30`
     Column("owner", "Owner", 18, 6, grow=8),
 ]
 FILE_MIN = 12
+# Text columns made to fit without cutting a word: a type by whole words, an owner by who it is.
+WORDS: dict[str, Callable[[str, int], str]] = {"type": cut_words, "owner": cut_email}
 # The arrow says which way the list runs: progress sorts the most advanced first.
 SORT_ARROWS = {"progress": " ▼"}
 
@@ -100,7 +103,7 @@ class PrinterTable(PrinterList):
         strip = Strip(list(header.render(self.app.console)))
         return strip.adjust_cell_length(width, self.rich_style).apply_style(self.rich_style)
 
-    def _cells(self, view: PrinterView, selected: bool) -> dict[str, Text]:
+    def _cells(self, view: PrinterView, selected: bool, name_width: int = 0) -> dict[str, Text]:
         state_look = look(view.state)
         marker = "›" if selected else ("▲" if self.stale else " ")  # the selection reads without colour too
         name = Text(marker, style="bold")
@@ -108,7 +111,10 @@ class PrinterTable(PrinterList):
             name.append("⚑", style=Style(color=ALERT, bold=True))
         if view.marked:  # a glyph as well as a colour: the mark reads on a monochrome terminal
             name.append(f"{MARK_GLYPH} ", style=MARK_STYLE)
-        name.append(view.name, style="bold")
+        # Cut in the middle: lab printers are told apart by their ends (`Bay3-…-MK4`).
+        name.append(
+            cut_middle(view.name, max(1, name_width - name.cell_len)) if name_width else view.name, style="bold"
+        )
         state = Text(
             f"{state_look.glyph} {view.word}",
             style=Style(color=state_look.colour, bold=view.needs_person),
@@ -134,15 +140,21 @@ class PrinterTable(PrinterList):
         }
 
     def render_item(self, view: PrinterView, width: int, selected: bool) -> list[Text]:
-        cells = self._cells(view, selected)
+        columns = layout(width)
+        cells = self._cells(view, selected, next((w for c, w in columns if c and c.name == "name"), 0))
         row_style = Style(bgcolor="grey19") if selected else Style()
         line = Text(style=row_style)
-        for column, w in layout(width):
+        for column, w in columns:
             if w <= 0:
                 continue
             if column is None:  # the file: cut in the middle, so `_v17_final` and `_v18_final` differ
-                detail = view.reason if view.reason and not view.filename else view.filename
-                cell = Text(cut_middle(detail, w, tail_share=0.6))
+                if view.reason and not view.filename:
+                    cell = Text(cut_words(view.reason, w))
+                else:
+                    cell = Text(cut_file(view.filename, w))
+            elif column.name in WORDS:  # whole words, or both ends of a name: never half a word
+                cell = cells[column.name]
+                cell = Text(WORDS[column.name](cell.plain, w), style=cell.style)
             else:
                 cell = cells[column.name]
             cell.truncate(w, overflow="ellipsis", pad=True)

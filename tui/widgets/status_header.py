@@ -19,6 +19,7 @@ from textual.widget import Widget
 from api import PrinterState
 
 from ..formatting import ALERT, MUTED, clock_time
+from ..shorten import cut_middle, cut_words
 from ..states import COUNT_ORDER, count_noun, count_word, look
 from .line_diff import changed_span
 
@@ -133,21 +134,21 @@ class StatusHeader(Widget):
         }
         width = max(20, self.size.width - 2 if self.size.width else 100)
         stale = stale_since is not None and bool(problem)
-        top = Text()
-        if stale and problem:  # the reason in place of who is logged in; the counts stay below
-            top.append(problem, style=Style(color=ALERT))
-        else:
-            top.append(organization or "3DPrinterOS", style="bold")
-            if user:
-                top.append(" · ")
-                top.append(user, style=MUTED)
         health = health_text(last_update, stale_since, problem)
         if retry_in is not None:  # backing off: when the next try really is (r tries now)
             health.append(f" · retry in {max(0, round(retry_in))} s", style=Style(color=ALERT if stale else None))
         health.append(f" ⟳{refresh_seconds:g}s", style=MUTED)
         if read_only:  # words, not a colour: a wall display must say it sends nothing
             health = Text(" READ-ONLY ", style=Style(color="yellow", reverse=True, bold=True)) + Text(" ") + health
-        top.truncate(max(1, width - health.cell_len - 1), overflow="ellipsis")
+        room = max(1, width - health.cell_len - 1)
+        top = Text()
+        if stale and problem:  # the reason in place of who is logged in; the counts stay below
+            top.append(cut_words(problem, room), style=Style(color=ALERT))  # whole words (all of it: tooltip)
+        else:
+            top.append(cut_words(organization or "3DPrinterOS", room), style="bold")
+            if user and top.cell_len + 3 < room:
+                top.append(" · ")
+                top.append(cut_middle(user, room - top.cell_len), style=MUTED)  # an email: both ends
         top.append(" " * max(1, width - top.cell_len - health.cell_len))
         top.append_text(health)
 
