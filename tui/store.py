@@ -17,6 +17,7 @@ from api import PRINTING_LOCALLY, Printer, PrinterState
 
 from .formatting import age_label, eta_from
 from .states import BUSY_STATES, STATES, count_word, state_word
+from .view_rows import ViewRows
 
 # Printers taken per slice of a poll: ~5 ms of the event loop at most, so a key pressed as a
 # 5,000-printer poll lands is answered between two slices.
@@ -116,6 +117,13 @@ SORTS: dict[str, Callable[[PrinterView], object]] = {
     "type": lambda v: (v.type.casefold(), v.name.casefold(), v.id),
 }
 SORT_ORDER = list(SORTS)
+# Sorts a printer's own record decides (not its job, its queue or the clock): the screen's order
+# for them is kept between polls and found without building a view. Each gives exactly what SORTS
+# gives for the printer's view (a test holds them to it).
+RECORD_SORTS: dict[str, Callable[[Printer], object]] = {
+    "name": lambda p: (p.display_name.casefold(), p.id),
+    "type": lambda p: (p.type.casefold(), p.display_name.casefold(), p.id),
+}
 
 
 @dataclass
@@ -133,6 +141,11 @@ class FarmStore:
     # which 300 moved rebuilds 300 views, not 5,000.
     _views: dict[int, PrinterView] = field(default_factory=dict, repr=False)
     _keys: dict[str, dict[int, object]] = field(default_factory=dict, repr=False)
+    # The screen's order for a record sort (and a workgroup), until a printer comes, goes or is renamed.
+    _orders: dict[tuple[str, int | None], list[int]] = field(default_factory=dict, repr=False)
+    # Build changed printers' views as a poll is taken (the screen lists every view: a filter, or
+    # a sort by state, progress or finish); False while it reads only the views it draws.
+    _build_ahead: bool = field(default=True, repr=False)
 
     _counts: dict[PrinterState, int] | None = field(default=None, repr=False)
     _labels_at: datetime | None = field(default=None, repr=False)
@@ -223,6 +236,8 @@ class FarmStore:
             current[pid] = printer
             if changed:
                 self._invalidate(pid)
+                if before is None or _reorders(before, printer):
+                    self._orders.clear()
             if self._note_state(printer, now, first_poll):
                 lookups.add(pid)  # a new state: its queue (and its last job's outcome) is read again
             kind = printer.state_kind
@@ -234,11 +249,12 @@ class FarmStore:
                 lookups.add(pid)
             elif not now_active:
                 self._drop_job(pid)
-            if changed:
+            if changed and self._build_ahead:
                 self._prepare_view(pid, now)
             if count % POLL_SLICE == 0:
                 yield
         for gone in set(current) - set(fresh):
+            self._orders.clear()
             del current[gone]
             self._drop_job(gone)
             self._invalidate(gone)
@@ -262,6 +278,8 @@ class FarmStore:
         before = self.printers.get(printer.id)
         self.printers[printer.id] = printer
         self._invalidate(printer.id)
+        if before is None or _reorders(before, printer):
+            self._orders.clear()
         self._counts = None
         changed = self._note_state(printer, now, first_poll=False)
         active = printer.state_kind in BUSY_STATES
@@ -391,9 +409,33 @@ class FarmStore:
         rows.sort(key=itemgetter(0))
         return [view for _, view in rows]
 
+    def rows(
+        self, now: datetime, *, text: str = "", workgroup: int | None = None, sort: str = "name"
+    ) -> list[PrinterView] | ViewRows:
+        """`views`, for a screen that draws only some of them. With no filter words and a sort
+        the records decide (name, type), the order is kept between polls and each view is built
+        when it is read: a poll of 5,000 printers builds the few dozen on screen, not 5,000."""
+        sort = sort if sort in SORTS else "name"
+        key_of = RECORD_SORTS.get(sort)
+        self._build_ahead = key_of is None or bool(parse_filter(text))
+        if key_of is None or self._build_ahead:  # a filter or sort that reads every view
+            return self.views(now, text=text, workgroup=workgroup, sort=sort)
+        order = self._orders.get((sort, workgroup))
+        if order is None:
+            keyed = [
+                (key_of(printer), pid)
+                for pid, printer in self.printers.items()
+                if workgroup is None or workgroup in (printer.workgroups or ())
+            ]
+            keyed.sort(key=itemgetter(0))
+            order = self._orders[(sort, workgroup)] = [pid for _, pid in keyed]
+        return ViewRows(order, now, self.view_of, self._build_view, dict(self.printers))
+
     @staticmethod
     def counts_of(views: Iterable[PrinterView]) -> dict[PrinterState, int]:
         """Printers per state among these views (the header's counts under a filter)."""
+        if isinstance(views, ViewRows):
+            return views.counts()
         counts: dict[PrinterState, int] = {}
         for view in views:
             counts[view.state] = counts.get(view.state, 0) + 1
@@ -407,6 +449,11 @@ class FarmStore:
                 counts[kind] = counts.get(kind, 0) + 1
             self._counts = counts
         return self._counts
+
+
+def _reorders(before: Printer, after: Printer) -> bool:
+    """Whether a printer's new record may move it in a record sort or a workgroup."""
+    return before.name != after.name or before.type != after.type or before.workgroups != after.workgroups
 
 
 def _degrees(value: float | None) -> float | None:

@@ -89,7 +89,7 @@ class PrinterGridScreen(FarmScreen[None]):
     def refresh_views(self) -> None:
         app = self.app
         store = app.store
-        views = store.views(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
+        views = store.rows(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
         self.active_list.set_items(views)
         self.active_list.set_stale(store.stale_since is not None)
         if not views:

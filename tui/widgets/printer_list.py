@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..store import PrinterView
+from ..view_rows import ViewRows, ids_of
 from .line_diff import changed_span
 
 
@@ -69,7 +70,7 @@ class PrinterList(ScrollView, can_focus=True):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.items: list[PrinterView] = []
+        self.items: list[PrinterView] | ViewRows = []  # ViewRows: each view built as it is drawn
         self._index: dict[int, int] = {}
         self._cache: OrderedDict[tuple, list[Strip]] = OrderedDict()
         self._last_visible: set[int] | None = None
@@ -138,12 +139,12 @@ class PrinterList(ScrollView, can_focus=True):
             return self.items[self.cursor]
         return None
 
-    def set_items(self, items: list[PrinterView]) -> None:
+    def set_items(self, items: list[PrinterView] | ViewRows) -> None:
         """Show these printers; repaint only the cells that changed, keep the cursor on its printer."""
         selected_id = self.selected.id if self.selected else None
         same_count = len(items) == len(self.items)
         self.items = items
-        self._index = {view.id: i for i, view in enumerate(items)}
+        self._index = {pid: i for i, pid in enumerate(ids_of(items))}
         held = self._held if self._held and time.monotonic() < self._held[2] else None
         if held and selected_id == held[0] and self._index.get(selected_id, held[1]) != held[1] and items:
             # The printer just acted on moved away (tray cleared in the state sort): the cursor

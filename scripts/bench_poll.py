@@ -1,0 +1,199 @@
+"""Benchmark: the whole poll path in one process, as the dashboard runs it, and how long it holds
+the event loop.
+
+Starts `farmdash sim` in its own process and runs the real app headless (`App.run_test`, 160x48)
+on it over loopback HTTP, with the GC tuned as `farmdash` tunes it at start. Each poll moves the
+farm's clock 3 s, then the app reads the farm: the HTTP read and parse, the record reader, the
+store, the event detector, the grid's views and the screen's repaint. Figures are CPU time of the
+loop's thread (a busy machine does not inflate them):
+
+  * poll CPU ms p50 / p95: from the request to the repainted screen (polls without the ticker);
+  * hold p50 / max: the longest stretch the loop was held during one poll, seen by a ticker task
+    (on the other polls: the ticker spins while the loop is idle, so it would add to the CPU);
+  * the longest single call of each step (parse, detector, views), and each step's CPU p50.
+
+    python scripts/bench_poll.py [--sizes 1000,5000] [--polls 20] [--size 160x48] [--sort name]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import functools
+import gc
+import statistics
+import sys
+import time
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_sim import start_sim
+
+from api import PrinterOSClient
+from api.records import RecordReader
+from api.sim import DEMO_PASSWORD, DEMO_USERNAME
+from api.wire import CloudConnection
+from tui.app import Credentials, make_app
+from tui.event_hub import FarmEvents
+from tui.launch import tune_gc
+from tui.screens.printer_grid import PrinterGridScreen
+from tui.store import FarmStore
+from tui.widgets.printer_list import PrinterList
+
+STEPS: dict[str, list[float]] = defaultdict(list)  # step -> CPU seconds per call, this poll
+
+
+def timed(owner: type, name: str, step: str) -> None:
+    """Wrap `owner.name` so each call adds its CPU time to STEPS[step]."""
+    original = getattr(owner, name)
+    if asyncio.iscoroutinefunction(original):
+
+        @functools.wraps(original)
+        async def async_wrapper(*args, **kwargs):
+            start = time.thread_time()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                STEPS[step].append(time.thread_time() - start)
+
+        setattr(owner, name, async_wrapper)
+    else:
+
+        @functools.wraps(original)
+        def wrapper(*args, **kwargs):
+            start = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                STEPS[step].append(time.thread_time() - start)
+
+        setattr(owner, name, wrapper)
+
+
+timed(CloudConnection, "_body", "parse")
+timed(FarmStore, "take_poll", "store")  # in slices: the CPU of the whole take, not one hold
+timed(RecordReader, "read", "records")
+timed(FarmEvents, "on_poll", "events")
+timed(PrinterList, "set_items", "set_items")
+timed(PrinterGridScreen, "refresh_views", "views")
+
+
+async def run(base: str, polls: int, width: int, height: int, sort: str, profile: str = "") -> dict[str, object]:
+    client = PrinterOSClient(base)
+    clock_offset = timedelta()
+    app = make_app(
+        client,
+        credentials=Credentials(DEMO_USERNAME, DEMO_PASSWORD),
+        organization="bench",
+        refresh_seconds=3600,  # the bench starts each poll itself
+        clock=lambda: datetime.now(UTC) + clock_offset,
+    )
+    longest = 0.0
+    ticking = asyncio.Event()  # clear: the ticker waits, costing nothing
+
+    async def ticker() -> None:
+        nonlocal longest
+        while True:
+            await ticking.wait()
+            before = time.thread_time()
+            await asyncio.sleep(0)
+            longest = max(longest, time.thread_time() - before)
+
+    cpu, holds = [], []
+    per_step: dict[str, list[float]] = defaultdict(list)  # step -> CPU per poll
+    step_max: dict[str, float] = defaultdict(float)  # step -> longest single call
+    async with httpx.AsyncClient(base_url=base) as sim, app.run_test(size=(width, height)) as pilot:
+        for _ in range(50):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            if app.store.last_update is not None:
+                break
+        if sort != "name":
+            app.screen.sort_key = sort
+        await pilot.pause()
+        tune_gc()
+        tick = asyncio.create_task(ticker())
+        profiler = cProfile.Profile() if profile else None
+        for index in range(polls + 1):
+            await sim.post("/sim/clock", json={"advance": 3})
+            clock_offset += timedelta(seconds=3)
+            await pilot.pause()
+            STEPS.clear()
+            with_ticker = index % 2 == 1
+            longest = 0.0
+            if with_ticker and not profiler:
+                ticking.set()
+            await asyncio.sleep(0)
+            if profiler and index:
+                profiler.enable()
+            start = time.thread_time()
+            app.poll_printers()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()  # the repaint the poll asked for
+            spent = time.thread_time() - start
+            if profiler:
+                profiler.disable()
+            ticking.clear()
+            if index == 0:
+                continue  # the first poll after start-up builds every view
+            if with_ticker:
+                holds.append(longest)
+            else:
+                cpu.append(spent)
+                for step, calls in STEPS.items():
+                    per_step[step].append(sum(calls))
+            for step, calls in STEPS.items():
+                step_max[step] = max(step_max[step], *calls)
+        tick.cancel()
+        if profiler:
+            profiler.dump_stats(profile)
+        shown = len(app.screen.active_list.items)
+    gc.unfreeze()
+    return {"cpu": cpu, "holds": holds, "per_step": per_step, "step_max": step_max, "shown": shown}
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[max(0, round(len(values) * 0.95) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,5000")
+    parser.add_argument("--polls", type=int, default=20)
+    parser.add_argument("--size", default="160x48", help="terminal WIDTHxHEIGHT")
+    parser.add_argument("--sort", default="name", help="the grid's sort while polling")
+    parser.add_argument("--profile", default="", help="write cProfile stats of the polls to this file")
+    args = parser.parse_args()
+    width, height = (int(n) for n in args.size.split("x"))
+    print(f"whole poll path, headless app at {args.size}, sort {args.sort}: CPU ms of the loop's thread")
+    print(
+        f"{'printers':>8} {'poll p50':>8} {'poll p95':>8} {'hold p50':>8} {'hold max':>8}  step p50 / longest call (ms)"
+    )
+    for size in (int(s) for s in args.sizes.split(",")):
+        proc, base = start_sim(size)
+        try:
+            result = asyncio.run(run(base, args.polls, width, height, args.sort, args.profile))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+        cpu, holds = result["cpu"], result["holds"]
+        steps = "  ".join(
+            f"{step} {statistics.median(values) * 1000:.1f}/{result['step_max'][step] * 1000:.1f}"
+            for step, values in sorted(result["per_step"].items())
+        )
+        print(
+            f"{size:>8} {statistics.median(cpu) * 1000:>8.1f} {p95(cpu) * 1000:>8.1f}"
+            f" {statistics.median(holds) * 1000:>8.1f} {max(holds) * 1000:>8.1f}  {steps}"
+        )
+
+
+if __name__ == "__main__":
+    main()
