@@ -30,6 +30,7 @@ from .app_bulk import BulkWiring
 from .app_events import EventsWiring
 from .commands import BindingCommands
 from .eventlog import EventLog
+from .link import PacedOutput
 from .output import by_span
 from .safe import plain
 from .screens.help import HelpScreen
@@ -57,7 +58,7 @@ TASK_WORDS = {
 REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
 
 
-class FarmDash(EventsWiring, ActionsWiring, BulkWiring, App[None]):
+class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
     TITLE = "farmdash"
     CSS_PATH = "styles/app.tcss"
     COMMANDS = App.COMMANDS | {BindingCommands}
@@ -167,7 +168,8 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, App[None]):
         return super().get_key_display(binding)
 
     def _display(self, screen, renderable) -> None:
-        """Write partial frames span by span (see tui/output.py): bytes in proportion to what changed."""
+        """Write partial frames span by span (see tui/output.py): bytes in proportion to what changed;
+        a frame waits while the terminal is behind (see tui/link.py)."""
         super()._display(screen, by_span(renderable))
 
     # --- sessions and polling -----------------------------------------------------------------------

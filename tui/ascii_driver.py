@@ -6,9 +6,10 @@ from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 
 from .glyphs import AsciiTranslator, state_overrides
+from .link import MeteredLinuxDriver
 
 
-class AsciiLinuxDriver(LinuxDriver):
+class AsciiLinuxDriver(MeteredLinuxDriver):
     """For LANG=C, PYTHONIOENCODING=ascii, TERM=linux/vt100/dumb: the same screen, drawn in ASCII."""
 
     def __init__(self, *args, **kwargs) -> None:
