@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
@@ -117,21 +117,18 @@ SENDING_BINDING_IDS = frozenset(
 )
 
 KeyNames = Callable[[str], str]
-"""Action kind -> the key the user presses for it now (after the keymap), as shown."""
+"""Binding id -> the key the user presses for it now (after the keymap), as shown."""
+
+_DEFAULT_KEY = {spec.binding_id: spec.default_key for spec in ACTIONS.values()}
 
 
-def default_keys(kind: str) -> str:
-    return ACTIONS[kind].default_key
+def default_keys(binding_id: str) -> str:
+    """An action's key before any keymap (texts outside the app: tests, previews built alone)."""
+    return _DEFAULT_KEY.get(binding_id, binding_id)
 
 
-def keys_from_keymap(keymap: Mapping[str, str], display: Callable[[str], str] = lambda key: key) -> KeyNames:
-    """The key names a user's `[keymap]` gives each action (its first key, as the footer shows it)."""
-
-    def key_of(kind: str) -> str:
-        spec = ACTIONS[kind]
-        return display(keymap.get(spec.binding_id, spec.default_key).split(",")[0].strip())
-
-    return key_of
+def default_key_of(binding_id: str) -> str | None:
+    return _DEFAULT_KEY.get(binding_id)
 
 
 # Sending a file to printers (`print_file`): outcomes like the keys' actions, but no key of their own.

@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from api import AuthError, PrinterOSClient
 
-from .actions import ActionRunner, Sleep, keys_from_keymap
+from .actions import ActionRunner, Sleep, default_key_of
 from .alerts import AlertSettings
 from .app_actions import ActionsWiring
 from .app_bulk import BulkWiring
@@ -150,17 +150,21 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
             self._unnotify(old, refresh=False)
         self._refresh_notifications()
 
-    def key_for(self, kind: str) -> str:
-        """The key the user presses for an action now, as the footer shows it (after the keymap)."""
-        return keys_from_keymap(self._keymap, lambda key: self.get_key_display(Binding(key, "")))(kind)
-
     def binding_key(self, binding_id: str) -> str:
-        """The key the user has for any binding id now (after the keymap), as the footer shows it."""
-        classes = [*type(self.screen).__mro__, type(self)] if self.screen_stack else [type(self)]
-        declared = [b for cls in classes for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding)]
-        default = next((b.key for b in declared if b.id == binding_id), binding_id)
-        key = self._keymap.get(binding_id, default).split(",")[0].strip()
-        return self.get_key_display(Binding(key, ""))
+        """The key the user presses for a binding now (after the keymap), as the footer shows it:
+        the one source for every text that names a key. The default is the binding's own on the
+        screen shown, the screens under it or the app, else the action table's (a dialog over the
+        grid still names the grid's keys right)."""
+        key = self._keymap.get(binding_id) or self._default_key(binding_id)
+        return self.get_key_display(Binding(key.split(",")[0].strip(), ""))
+
+    def _default_key(self, binding_id: str) -> str:
+        screens = [self.screen, *reversed(self.screen_stack)] if self.screen_stack else []
+        for cls in [*(c for screen in screens for c in type(screen).__mro__), *type(self).__mro__]:
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding) and binding.id == binding_id:
+                    return binding.key
+        return default_key_of(binding_id) or binding_id
 
     def get_key_display(self, binding: Binding) -> str:
         if binding.id and binding.id in self._keymap:  # a remapped key: its own name, not the default's

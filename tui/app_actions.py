@@ -45,7 +45,7 @@ class ActionsWiring(App[None]):
         jobs_changed: Signal[int]
         requeued: dict[int, int]
 
-        def key_for(self, kind: str) -> str: ...
+        def binding_key(self, binding_id: str) -> str: ...
         def session_lost(self, message: str) -> None: ...
         def resolve_current_jobs(self) -> object: ...
 
@@ -65,7 +65,7 @@ class ActionsWiring(App[None]):
         if doing:  # sent and not yet confirmed by a read: a second press sends nothing
             self.notify(f"{name}: {doing} already sent; waiting for the cloud to confirm.", timeout=3)
             return
-        reason = why_not(kind, name, printer.state_kind, job_status, self.key_for)
+        reason = why_not(kind, name, printer.state_kind, job_status, self.binding_key)
         if reason:
             self.notify(reason, title=f"Cannot {spec.verb}", severity="warning")
             return
@@ -169,13 +169,13 @@ class ActionsWiring(App[None]):
         elif outcome.result is Result.SESSION_ENDED:
             self.notify(
                 f"Could not {spec.verb} on {outcome.printer_name}: {outcome.message} "
-                f"Nothing was sent; press {self.key_for(outcome.kind)} again once logged in.",
+                f"Nothing was sent; press {self.binding_key(spec.binding_id)} again once logged in.",
                 title="Not sent", severity="error", timeout=10,
             )  # fmt: skip
         elif outcome.result is Result.NOT_SENT:
             self.notify(
                 f"Could not {spec.verb} on {outcome.printer_name}: {outcome.message} "
-                f"Press {self.key_for(outcome.kind)} again when the cloud answers.",
+                f"Press {self.binding_key(spec.binding_id)} again when the cloud answers.",
                 title="Not sent", severity="error", timeout=10,
             )  # fmt: skip
         elif outcome.result is Result.UNKNOWN:
@@ -213,7 +213,7 @@ class ActionsWiring(App[None]):
         log.info("print again on printer %s: job %s queued as job %s", printer_id, job_id, new_job)
         self.events.on_action(self.clock(), printer_id, name, "reprint", f"print again: queued as job {new_job}",
                               sent=True, job_id=job_id, filename=filename)  # fmt: skip
-        start = self.key_for("start")
+        start = self.binding_key(ACTIONS["start"].binding_id)
         self.requeued[printer_id] = new_job  # the queue screen selects it: the next key acts on it
         self.notify(f"{filename} queued on {name} as job {new_job} ({start} starts it).", title="Queued", timeout=5)
         self.jobs_changed.publish(printer_id)

@@ -39,7 +39,7 @@ class BulkWiring(App[None]):
         files_dir: str | None
 
         def refuse_read_only(self) -> bool: ...
-        def key_for(self, kind: str) -> str: ...
+        def binding_key(self, binding_id: str) -> str: ...
         def _audit(self, outcome: Outcome) -> None: ...
         async def after_actions(self, outcomes: list[Outcome]) -> None: ...
 
@@ -49,7 +49,7 @@ class BulkWiring(App[None]):
         """The preview of `kind` on these printers; nothing is sent until the user says yes."""
         if self.refuse_read_only():
             return
-        bulk = plan(kind, printer_ids, self.store, keys=self.key_for, stagger_seconds=self.stagger_seconds)
+        bulk = plan(kind, printer_ids, self.store, keys=self.binding_key, stagger_seconds=self.stagger_seconds)
         self.push_screen(BulkScreen(bulk))
 
     async def run_bulk(

@@ -1,6 +1,6 @@
 """Which action applies to what, decided before any request: a key that does not apply says why.
 
-The texts name keys through `keys` (the user's keymap), never a literal.
+The texts name keys through `keys` (binding id -> the user's key), never a literal.
 """
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ def why_not(
         if state in BUSY_STATES:
             return f"{name} is {word}: it cannot start another job."
         if state is PrinterState.BED_NOT_CLEAR:
-            return f"{name}'s build tray is not clear: {keys('tray')} marks it clear first."
+            return f"{name}'s build tray is not clear: {keys('tray-clear')} marks it clear first."
         if state is PrinterState.ERROR:
-            return f"{name} reports an error: check it, then {keys('tray')} marks the tray clear."
+            return f"{name} reports an error: check it, then {keys('tray-clear')} marks the tray clear."
         if state is not PrinterState.READY:
             return f"{name} is {word}: it cannot start a job now."
     return None

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 
 import pytest
+from textual.widgets._footer import FooterKey
 
 from api import JobStatus
 from api.sim import DEMO_PASSWORD, DEMO_USERNAME, FarmSettings, SimClock
@@ -270,3 +271,26 @@ async def test_read_only_sends_nothing(sim_server, demo_farm):
         assert actions(sim_server.calls) == []
         assert any(n.message == "read-only: nothing is sent." for n in app._notifications)
     assert all(demo_farm.printers[p.id].state == "printing" for p in printing)
+
+
+async def test_the_preview_and_summary_name_the_users_keys(app, sim_server, demo_farm):
+    """A remapped send/stop key is what the dialog names in every phase, the summary's included."""
+    app.set_keymap({"bulk-send": "S", "bulk-stop": "N"})
+    targets = of_state(demo_farm, "printing")[:2]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await mark(pilot, *targets)
+        await pilot.press("p")
+        await pilot.pause()
+        keys = str(app.screen.query_one("#bulk-keys").render())
+        assert keys == "S sends  ·  N sends nothing", keys
+        footer = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
+        assert "S Send" in footer and not any("Pause" in key for key in footer), footer  # its own, not the grid's
+        await pilot.press("S")
+        await settle(pilot)
+        assert sorted(actions(sim_server.calls)) == ["job_pause", "job_pause"]
+        keys = str(app.screen.query_one("#bulk-keys").render())
+        assert keys == "S or N closes", keys
+        await pilot.press("N")
+        await pilot.pause()
+        assert not isinstance(app.screen, BulkScreen)

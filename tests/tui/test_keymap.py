@@ -84,3 +84,25 @@ def test_a_colliding_keymap_is_refused_at_start_in_one_line(tmp_path, monkeypatc
     assert main(["--demo"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == ['farmdash: [keymap] pause = "q" takes "q", which already means \'Quit\' on the printer grid']
+
+
+async def test_one_function_names_every_key_on_any_screen(sim_server, demo_farm):
+    """`binding_key` is the one source for texts that name a key: the user's key for any binding id,
+    the dialog's own and the grid's under it alike (a confirm dialog over the grid still names `T`)."""
+    from tui.screens.confirm import ConfirmScreen
+
+    app = build_app(sim_server, demo_farm)
+    app.set_keymap({**KEYMAP, "confirm-yes": "Y"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [app.binding_key(i) for i in ("tray-clear", "pause", "resume", "event-log")] == ["T", "P", "u", "L"]
+        app.push_screen(ConfirmScreen("Sure?"))
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert [app.binding_key(i) for i in ("confirm-yes", "confirm-no", "tray-clear", "start")] == [
+            "Y",
+            "n",
+            "T",
+            "X",
+        ]
+        assert app.binding_key("cancel") == "c"  # not in the keymap: the grid's own key, from under the dialog

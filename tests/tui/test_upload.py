@@ -286,3 +286,30 @@ async def test_picker_starts_in_the_current_folder_and_goes_up_a_folder(sim_serv
         assert Path(tree.path) == files.parent
         assert [str(n.label) for n in tree.root.children] == ["jobs"]
         assert str(files.parent) in str(screen.query_one("#picker-title").render())
+
+
+def footer_keys(screen) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [f"{key.key_display} {key.description}" for key in screen.query(FooterKey)]
+
+
+async def test_picker_at_80x24_shows_its_note_and_its_own_keys(sim_server, demo_farm, files):
+    """The note under the tree is on screen in the smallest terminal, and the footer names the
+    picker's keys (escape, backspace), not the grid's printer actions under the dialog."""
+    app = send_app(sim_server, demo_farm, files)
+    app.set_keymap({"file-picker-up": "ctrl+u"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await select(pilot, ready(demo_farm)[0])
+        await pilot.press("o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FilePickerScreen)
+        note = screen.query_one("#picker-note")
+        assert note.region.height == 1 and note.region.bottom <= 23  # above the footer's row
+        assert "Printable: .gcode" in str(note.render()) and "^u: up a folder" in str(note.render())
+        keys = footer_keys(screen)
+        assert any(key.endswith("Up a folder") and key.startswith("^u") for key in keys), keys
+        assert any(key.endswith("Close") for key in keys), keys
+        assert not any("Pause" in key or "Tray clear" in key for key in keys), keys

@@ -18,6 +18,7 @@ from textual.widgets import Static
 from ..actions import ACTIONS, Outcome, Result
 from ..bulk import BulkPlan, outcome_text, summary
 from ..safe import plain
+from ..widgets.fit_footer import FitFooter
 from .base import FarmModal
 
 LOOK = {
@@ -28,14 +29,6 @@ LOOK = {
     Result.SESSION_ENDED: ("✗", "red"),
     Result.SKIPPED: ("·", "bright_black"),
 }
-
-
-def key_of(screen: FarmModal, binding_id: str) -> str:
-    """The key this screen's binding has now (after the user's keymap), as the footer shows it."""
-    for active in screen.active_bindings.values():
-        if active.binding.id == binding_id:
-            return screen.app.get_key_display(active.binding)
-    return "?"
 
 
 class BulkScreen(FarmModal[list[Outcome] | None]):
@@ -62,11 +55,13 @@ class BulkScreen(FarmModal[list[Outcome] | None]):
                 yield Static(id="bulk-lines")
             yield Static(id="bulk-totals")
             yield Static(id="bulk-keys")
+        yield FitFooter(compact=True)  # the dialog's own keys, not the grid's under it
 
     def on_mount(self) -> None:
         self.show()
 
     def show(self) -> None:
+        self.refresh_bindings()
         lines = Text()
         for index, line in enumerate(self.plan.lines):
             if index:
@@ -83,7 +78,7 @@ class BulkScreen(FarmModal[list[Outcome] | None]):
             lines.append(plain(line.name), style="bold")
             lines.append(f": {plain(words)}", style=colour if outcome is None or colour != "green" else "")
         self.query_one("#bulk-lines", Static).update(lines)
-        send, stop = key_of(self, "bulk-send"), key_of(self, "bulk-stop")
+        send, stop = self.app.binding_key("bulk-send"), self.app.binding_key("bulk-stop")
         if self.phase == "preview":
             totals = self.plan.totals()
             keys = f"{send} sends  ·  {stop} sends nothing" if self.plan.to_send else f"{stop} closes: nothing to send"
@@ -97,6 +92,10 @@ class BulkScreen(FarmModal[list[Outcome] | None]):
             keys = f"{send} or {stop} closes"
         self.query_one("#bulk-totals", Static).update(Text(plain(totals)))
         self.query_one("#bulk-keys", Static).update(Text(keys, style="dim"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While sending, only stop applies (the footer says so)."""
+        return self.phase != "running" if action == "send" else True
 
     def action_send(self) -> None:
         if self.phase == "preview" and self.plan.to_send:

@@ -66,12 +66,7 @@ class ConfirmScreen(FarmModal[bool | str]):
         self.dismiss(THIRD)
 
     def _key(self, binding_id: str) -> str:
-        """The first key of a binding as the user has it (after their keymap), as the footer shows keys."""
-        default = next(
-            binding.key for binding in self.BINDINGS if isinstance(binding, Binding) and binding.id == binding_id
-        )
-        keys = getattr(self.app, "_keymap", {}).get(binding_id, default)
-        return self.app.get_key_display(Binding(keys.split(",")[0].strip(), ""))
+        return self.app.binding_key(binding_id)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

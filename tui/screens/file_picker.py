@@ -16,6 +16,7 @@ from textual.widgets._tree import TreeNode
 
 from ..safe import plain
 from ..upload import PRINTABLE, is_printable, size_text
+from ..widgets.fit_footer import FitFooter
 from .base import FarmModal
 
 
@@ -63,6 +64,7 @@ class FilePickerScreen(FarmModal[Path | None]):
             yield Label(Text(f"Send a file: {plain(str(self.start))}", style="bold"), id="picker-title")
             yield PrintableTree(self.start, id="picker-tree")
             yield Static(id="picker-note")
+        yield FitFooter(compact=True)  # the picker's own keys, not the grid's under it
 
     def on_mount(self) -> None:
         up = self.app.binding_key("file-picker-up")

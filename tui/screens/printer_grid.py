@@ -64,7 +64,7 @@ class PrinterGridScreen(FarmScreen[None]):
         yield FitFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(PrinterGrid).tray_key = self.app.key_for("tray")
+        self.query_one(PrinterGrid).tray_key = self.app.binding_key("tray-clear")
         self.query_one("#filter").display = False
         self.query_one(PrinterTable).display = False
         self.app.printers_changed.subscribe(self, self._printers_changed)

@@ -20,8 +20,9 @@ from ..actions import Outcome
 from ..bulk import outcome_text, summary
 from ..safe import plain, text
 from ..upload import UploadCancelled, UploadProgress, size_text, upload
+from ..widgets.fit_footer import FitFooter
 from .base import FarmModal
-from .bulk import LOOK, key_of
+from .bulk import LOOK
 
 NEW = "new"
 DEFAULT = "default"
@@ -61,6 +62,7 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
             with VerticalScroll(id="send-scroll"):
                 yield Static(id="send-lines")
             yield Static(id="send-keys")
+        yield FitFooter(compact=True)  # the dialog's own keys, not the grid's under it
 
     def on_mount(self) -> None:
         self.progress.clock = getattr(self.app, "upload_clock", self.progress.clock)
@@ -90,6 +92,7 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
     # --- what the screen says -------------------------------------------------------------------------
 
     def show(self) -> None:
+        self.refresh_bindings()
         title = Text("Send ", style="bold")
         title.append(plain(self.path.name), style="bold")
         title.append(f"  ({size_text(self.progress.total)})", style="dim")
@@ -100,9 +103,9 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
             Text(f"to {count} printer{'s' if count != 1 else ''}: {names}", overflow="ellipsis", no_wrap=True)
         )
         mode, send, stop = (
-            key_of(self, "send-file-mode"),
-            key_of(self, "send-file-send"),
-            key_of(self, "send-file-stop"),
+            self.app.binding_key("send-file-mode"),
+            self.app.binding_key("send-file-send"),
+            self.app.binding_key("send-file-stop"),
         )
         what = "queue it (start later)" if self.only_queue else "print now where the printer is free"
         self.query_one("#send-mode", Static).update(Text(f"then: {what}   ({mode} switches)"))
@@ -148,6 +151,14 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
         self.query_one("#send-status", Static).update(Text(plain(self.status_line())))
 
     # --- keys -------------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows what the keys do in this phase: no "queue / print now" once sent."""
+        if action == "toggle_mode":
+            return self.phase == "form"
+        if action == "send":
+            return self.phase in ("form", "done")
+        return True
 
     def action_toggle_mode(self) -> None:
         if self.phase == "form":
