@@ -91,8 +91,7 @@ ACTIONS: dict[str, ActionSpec] = {
             "marked clear",
             Target.PRINTER,
             PrinterOSClient.printer_clear_build_tray,
-            confirm="Mark the build tray of {target} clear? Only if the tray is empty: "
-            "the next queued job may start at once.",
+            confirm="Mark the build tray of {target} clear? Only if the tray is empty.",
             doing="clearing…",
         ),
         ActionSpec(

@@ -91,7 +91,11 @@ class ActionsWiring(App[None]):
             else:
                 self.runner.release(kind, claimed)
 
-        question, labels = confirm_words(kind, name, job_id, job_status, start_next=start_next)
+        question, labels = confirm_words(
+            kind, name, job_id, job_status, start_next=start_next,
+            queued=queue.queued if queue else None,
+            next_job=queue.next_job if queue else None, next_file=queue.next_file if queue else "",
+        )  # fmt: skip
         self.push_screen(ConfirmScreen(question, names=(name,), **labels), answered)
 
     def refuse_read_only(self) -> bool:

@@ -20,6 +20,8 @@ from api import JobStatus, Printer, PrinterState
 from api import one_line as api_one_line
 from api import state_words as api_state_words
 
+from .formatting import whole_minutes
+
 
 class EventKind(StrEnum):
     JOB_STARTED = "job_started"
@@ -356,7 +358,7 @@ class EventDetector:
         if track.stalled or stuck < self.settings.stall_seconds:
             return []
         track.stalled = True
-        minutes = round(stuck / 60)
+        minutes = whole_minutes(stuck)  # truncated, as on the cards
         detail = f"progress {printer.progress:g}% unchanged for {minutes} min"
         return [self._make(track, printer, EventKind.STALLED, now, detail=detail)]
 

@@ -55,7 +55,15 @@ def bed_text(bed: tuple[float | None, float | None]) -> str:
     return "no bed" if actual is not None else "—"
 
 
+def whole_minutes(seconds: float) -> int:
+    """Minutes as farmdash shows them everywhere (cards, rows, job detail, event log): truncated,
+    never rounded, so `47 min` means at least 47 whole minutes (and less than 48); `0 min` is
+    under a minute. One rule, so a card and the log never disagree by one."""
+    return max(0, int(seconds // 60))
+
+
 def duration(seconds: float | int | None) -> str:
+    """`9h 15m`, `4m 05s`, `12s`: whole units, truncated like `whole_minutes`."""
     if seconds is None or seconds < 0:
         return "—"
     seconds = int(seconds)
@@ -133,15 +141,12 @@ def eta_from(percent: float, printing_duration: int | None, now: datetime) -> da
     return now + timedelta(seconds=left)
 
 
-def age_label(since: datetime, now: datetime, *, seen: bool = True, clock: bool = False) -> str:
-    """How long a printer has been in its state, to the minute: `47 min`, `2 h 05`, `21 h`, `3 d`;
-    `since 09:12` when `clock` (offline); `≥` first when farmdash did not see the state begin.
-    Empty for the first minute of a state that began before farmdash watched (nothing to say yet)."""
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if not seen and minutes == 0:
-        return ""
-    if clock and seen:
-        return f"since {finish_label(since, now)}"
+def age_label(since: datetime, now: datetime, *, seen: bool = True) -> str:
+    """How long a printer has been in its state, in whole minutes (`whole_minutes`: `47 min` is at
+    least 47): `0 min`, `47 min`, `2 h 05`, `21 h`, `3 d`, for every state (offline too: a duration
+    compares at a glance where a clock time needs sums); `≥` first when farmdash did not see the
+    state begin (it began before farmdash watched: `≥0 min` just after start)."""
+    minutes = whole_minutes((now - since).total_seconds())
     hours, rest = divmod(minutes, 60)
     if not hours:
         text = f"{minutes} min"
@@ -155,8 +160,8 @@ def age_label(since: datetime, now: datetime, *, seen: bool = True, clock: bool 
 
 
 def compact_age(label: str) -> str:
-    """The same for a narrow cell: `47m`, `2h05`, `21h`, `≥3d`, `09:12`."""
-    return label.replace("since ", "").replace(" min", "m").replace(" h ", "h").replace(" h", "h").replace(" d", "d")
+    """The same for a narrow cell: `47m`, `2h05`, `21h`, `≥3d`."""
+    return label.replace(" min", "m").replace(" h ", "h").replace(" h", "h").replace(" d", "d")
 
 
 # Secondary text: a grey that keeps 4.5:1 on the dark background and on the header's panel

@@ -8,7 +8,12 @@ from __future__ import annotations
 from api import JobStatus, PrinterState
 
 from .actions import ACTIONS, KeyNames, default_keys
+from .shorten import cut_file
 from .states import BUSY_STATES, STATES
+
+# The "clear and start next" button names the job's file in this many cells (cut in the middle):
+# three buttons share the 76-cell dialog at 80x24.
+NEXT_JOB_CELLS = 16
 
 
 def why_not(
@@ -63,9 +68,20 @@ def why_not(
 
 
 def confirm_words(
-    kind: str, name: str, job_id: int | None, job_status: JobStatus | None, *, start_next: bool = False
+    kind: str,
+    name: str,
+    job_id: int | None,
+    job_status: JobStatus | None,
+    *,
+    start_next: bool = False,
+    queued: int | None = None,
+    next_job: int | None = None,
+    next_file: str = "",
 ) -> tuple[str, dict[str, str]]:
-    """The question of an action that asks first, and its buttons' words (yes, no, a third answer)."""
+    """The question of an action that asks first, and its buttons' words (yes, no, a third answer).
+
+    Clearing a tray says what may start next only when a job is queued (`queued`: None when not
+    looked up yet), and "clear and start next" names the job it starts (`next_job`, `next_file`)."""
     target = f"job {job_id} on {name}" if job_id else name
     question = (ACTIONS[kind].confirm or "{target}?").format(target=target)
     labels = {"confirm_label": ACTIONS[kind].verb.capitalize(), "no_label": "No"}
@@ -76,7 +92,14 @@ def confirm_words(
             labels["no_label"] = "No, keep it queued"
     elif kind == "tray":
         labels = {"confirm_label": "Yes, mark it clear", "no_label": "No"}
+        waiting = f"job {next_job} {next_file}".strip() if next_job else "the next queued job"
         if start_next:
-            question = f"Mark the build tray of {name} clear? Only if the tray is empty."
-            labels = {"confirm_label": "Clear only", "no_label": "Neither", "third": "Clear, start next job"}
+            question = f"{question} Next in its queue: {waiting}."
+            shown = cut_file(next_file, NEXT_JOB_CELLS) if next_file else (f"job {next_job}" if next_job else "")
+            third = f"Clear, start {shown}" if shown else "Clear, start next job"
+            labels = {"confirm_label": "Clear only", "no_label": "Neither", "third": third}
+        elif queued is None:  # the queue is not known yet: a queued job may start by itself
+            question = f"{question} A queued job may start at once."
+        elif queued:
+            question = f"{question} {waiting[:1].upper()}{waiting[1:]} may start at once."
     return question, labels

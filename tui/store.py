@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from operator import itemgetter
 
 from api import PRINTING_LOCALLY, Printer, PrinterState
@@ -42,6 +42,8 @@ class QueueSeen:
     queued: int
     checked: datetime
     reason: str = ""  # "job 41 failed: nozzle clogged", for a printer in error or with its bed not clear
+    next_job: int | None = None  # the oldest queued job (the one "clear and start next" starts)
+    next_file: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ class StateSeen:
 
 
 MARK_GLYPH = "✓"  # cards and rows of marked printers; the header counts them
-MARK_STYLE = "bold magenta"
+MARK_STYLE = "bold hot_pink"  # 7:1 on the cards, 4.9:1 on the selected row (ANSI magenta was 4.47:1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,12 @@ RECORD_SORTS: dict[str, Callable[[Printer], object]] = {
     "name": lambda p: (p.display_name.casefold(), p.id),
     "type": lambda p: (p.type.casefold(), p.display_name.casefold(), p.id),
 }
+
+
+def _next_minute(moment: datetime) -> datetime:
+    """`moment` if on a whole minute, else the next whole minute."""
+    floor = moment.replace(second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(minutes=1)
 
 
 @dataclass
@@ -336,9 +344,7 @@ class FarmStore:
         elif labels and view.state_since is not None:
             # Time in state is shown to the minute: the view changes (and its card repaints)
             # only when the words do, not at every poll.
-            label = age_label(
-                view.state_since, now, seen=view.state_since_seen, clock=view.state is PrinterState.OFFLINE
-            )
+            label = age_label(view.state_since, now, seen=view.state_since_seen)
             if label != view.in_state:
                 view = self._views[printer_id] = replace(view, in_state=label)
         return view
@@ -356,9 +362,11 @@ class FarmStore:
             (_degrees(printer.tool_temp(i)), _degrees(printer.tool_target(i))) for i in range(printer.tool_count)
         )
         seen = self.states_seen.get(printer.id)
-        since = seen.since.replace(second=0, microsecond=0) if seen else None
+        # To the minute (the words change on the clock's minute, so `views` checks them once a
+        # minute), rounded up: `47 min` must mean at least 47 whole minutes (formatting.whole_minutes);
+        # a start floored to its minute read up to 59 s long.
+        since = _next_minute(seen.since) if seen else None
         queue = self.queues.get(printer.id)
-        offline = state is PrinterState.OFFLINE
         return PrinterView(
             id=printer.id,
             name=printer.display_name,
@@ -375,7 +383,7 @@ class FarmStore:
             marked=printer.id in self.marked,
             state_since=since,
             state_since_seen=bool(seen and seen.seen_change),
-            in_state=age_label(since, now, seen=bool(seen and seen.seen_change), clock=offline) if since else "",
+            in_state=age_label(since, now, seen=bool(seen and seen.seen_change)) if since else "",
             queued=queue.queued if queue else None,
             owner=job.owner if job and state in BUSY_STATES else "",
             reason=queue.reason if queue and state in (PrinterState.ERROR, PrinterState.BED_NOT_CLEAR) else "",

@@ -268,8 +268,12 @@ class FarmSync:
             return
         if printer_id not in self.store.printers:
             return
-        queued = sum(1 for job in jobs if job.status is JobStatus.QUEUED)
-        self.store.set_queue(printer_id, QueueSeen(queued, self.clock(), reason))
+        waiting = sorted((job for job in jobs if job.status is JobStatus.QUEUED), key=lambda job: job.id)
+        oldest = waiting[0] if waiting else None  # the one a start takes (ActionRunner.job_for)
+        seen = QueueSeen(
+            len(waiting), self.clock(), reason, oldest.id if oldest else None, oldest.filename if oldest else ""
+        )
+        self.store.set_queue(printer_id, seen)
         if state in BUSY_STATES:
             if running is None or info is None:
                 self.store.set_current_job(printer_id, CurrentJob(None))

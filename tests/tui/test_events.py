@@ -125,6 +125,13 @@ def test_stall_after_the_configured_time_once_then_again_after_progress():
     assert kinds(detector.observe([printer(1, "printing", 41)], at(1303 + 600))) == [EventKind.STALLED]
 
 
+def test_a_stall_is_told_in_whole_minutes_like_the_cards():
+    detector = EventDetector(DetectorSettings(stall_seconds=600))
+    detector.observe([printer(1, "printing", 40)], T0)
+    (stalled,) = detector.observe([printer(1, "printing", 40)], at(659))  # 10 min 59 s: not rounded up to 11
+    assert stalled.detail.endswith("unchanged for 10 min")
+
+
 def test_paused_is_not_stalled():
     detector = EventDetector(DetectorSettings(stall_seconds=60))
     detector.observe([printer(1, "paused", 40)], T0)

@@ -17,6 +17,7 @@ SCREENS = [
     "test_walkround_snapshots/test_grid_80x24_after_47_minutes.svg",
     "test_walkround_snapshots/test_table_160x48_state_sort_with_owners.svg",
     "test_walkround_snapshots/test_table_80x24_scrolled_to_the_end.svg",
+    "test_walkround_snapshots/test_grid_80x24_marked_cards_and_the_selection.svg",
     "test_snapshots/test_grid_80x24.svg",
     "test_snapshots/test_grid_160x48.svg",
     "test_snapshots/test_table_view_sorted_by_state.svg",

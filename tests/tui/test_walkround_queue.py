@@ -123,9 +123,11 @@ async def test_job_detail_says_why_it_failed_and_when_a_running_job_ends(app, de
 
 async def test_clear_and_start_next_in_one_confirmation(app, sim_server, demo_farm):
     printer = first(demo_farm, "bed_not_clear")
+    file_id = next(iter(demo_farm.files))
+    demo_farm.files[file_id].name = "bracket_assembly_left_v17_final.gcode"
     other = await login(sim_server, DEMO_USERNAME, DEMO_PASSWORD)
     try:
-        await other.print_file(next(iter(demo_farm.files)), printer.id, only_queue=True)
+        queued = await other.print_file(file_id, printer.id, only_queue=True)
     finally:
         await other.aclose()
     async with app.run_test(size=SIZE) as pilot:
@@ -135,9 +137,24 @@ async def test_clear_and_start_next_in_one_confirmation(app, sim_server, demo_fa
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and app.screen.third
         labels = [str(b.label) for b in app.screen.query("Button")]
-        assert labels == ["Clear only (y)", "Clear, start next job (s)", "Neither (n)"]
+        # the button names the job it starts, cut in the middle; the question says it whole(ish)
+        assert labels == ["Clear only (y)", "Clear, start bracke…v17_final (s)", "Neither (n)"]
+        assert f"Next in its queue: job {queued.job_id} bracket_assembly" in app.screen.question
         assert await act(pilot, sim_server, "s") == ["printer_clear_build_tray", "job_start"]
         assert demo_farm.printers[printer.id].state in ("downloading", "printing")
+
+
+async def test_clearing_a_tray_with_nothing_queued_names_no_next_job(app, demo_farm):
+    printer = first(demo_farm, "bed_not_clear")
+    assert not queued_ids(demo_farm, printer.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.store.queues[printer.id].queued == 0  # looked up: the queue is known to be empty
+        await select(pilot, printer)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and not app.screen.third
+        assert app.screen.question == f"Mark the build tray of {printer.name} clear? Only if the tray is empty."
 
 
 async def test_cancel_words_for_a_printing_and_a_queued_job(app, demo_farm):

@@ -52,3 +52,15 @@ def test_table_160x48_state_sort_with_owners(snap_compare, walk_app, demo_farm):
 def test_table_80x24_scrolled_to_the_end(snap_compare, walk_app, demo_farm):
     walk_app.test_farm = demo_farm
     assert snap_compare(walk_app, terminal_size=(80, 24), run_before=after_47_minutes("v", "end"))
+
+
+def test_grid_80x24_marked_cards_and_the_selection(snap_compare, walk_app, demo_farm):
+    """Two marked cards (the ✓ and its colour, checked for contrast), the selection on a third."""
+    walk_app.test_farm = demo_farm
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("space", "right", "space", "right")
+        await settle(pilot)
+
+    assert snap_compare(walk_app, terminal_size=(80, 24), run_before=run_before)

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from api import Printer
-from tui.formatting import age_label, compact_age
+from tui.formatting import age_label, compact_age, duration, whole_minutes
 from tui.store import CurrentJob, FarmStore, QueueSeen, parse_filter
 from tui.widgets.printer_table import FILE_MIN, layout
 
@@ -29,13 +29,18 @@ def test_age_labels():
     assert age_label(NOW - timedelta(minutes=125), NOW) == "2 h 05"
     assert age_label(NOW - timedelta(hours=21, minutes=3), NOW) == "21 h"
     assert age_label(NOW - timedelta(days=3, hours=1), NOW) == "3 d"
-    assert age_label(NOW - timedelta(minutes=18), NOW, clock=True) == "since 09:12"
-    assert age_label(NOW - timedelta(days=1), NOW, clock=True) == "since Sun 09:30"
-    # not seen beginning, and under a minute: nothing to say yet
-    assert age_label(NOW, NOW, seen=False) == ""
-    assert [compact_age(x) for x in ("≥47 min", "2 h 05", "21 h", "3 d", "since 09:12")] == [
-        "≥47m", "2h05", "21h", "3d", "09:12",
+    # Whole minutes, truncated: 47 min 59 s is still `47 min`; the first minute says `0 min`, never blank.
+    assert age_label(NOW - timedelta(minutes=47, seconds=59), NOW) == "47 min"
+    assert age_label(NOW - timedelta(seconds=59), NOW) == "0 min"
+    assert age_label(NOW, NOW) == "0 min" and age_label(NOW, NOW, seen=False) == "≥0 min"
+    assert [compact_age(x) for x in ("≥47 min", "2 h 05", "21 h", "3 d", "0 min")] == [
+        "≥47m", "2h05", "21h", "3d", "0m",
     ]  # fmt: skip
+
+
+def test_minutes_are_truncated_everywhere():
+    assert [whole_minutes(s) for s in (0, 59.9, 60, 119, 2879.5)] == [0, 0, 1, 1, 47]
+    assert duration(47 * 60 + 59) == "47m 59s" and duration(2 * 3600 + 59) == "2h 00m"
 
 
 def test_time_in_state_from_the_first_poll_that_saw_it():
@@ -51,7 +56,9 @@ def test_time_in_state_from_the_first_poll_that_saw_it():
     again = later + timedelta(seconds=30)
     store.replace_printers(farm(a="printing"), again)
     assert store.view_of(3, again) == bed
-    assert store.view_of(1, later + timedelta(minutes=5)).in_state == "5 min"
+    # seen at 47:20, counted from 48:00 (the next whole minute): never more than has passed
+    assert store.view_of(1, later + timedelta(minutes=5)).in_state == "4 min"
+    assert store.view_of(1, later + timedelta(minutes=5, seconds=40)).in_state == "5 min"
 
 
 def test_state_sort_puts_who_waited_longest_first():

@@ -214,3 +214,36 @@ def test_the_ascii_alert_mark_is_not_the_error_glyph():
     error = STATES[PrinterState.ERROR]
     assert translate(error.glyph) == "!" and translate("⚑") not in {look.ascii_glyph for look in STATES.values()}
     assert translate("⚑ MINI-01 ! ERROR") == "* MINI-01 ! ERROR"
+
+
+async def test_acknowledge_on_an_empty_event_log_says_so(app, demo_farm):
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert isinstance(app.screen, EventLogScreen) and not app.events.log.events
+        await pilot.press("a")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Nothing to acknowledge: no event yet."]
+
+
+async def test_time_in_state_is_never_blank_and_offline_says_a_duration(app, demo_farm):
+    ready = first(demo_farm, "ready")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        now = app.clock()
+        # the first minute: farmdash did not see these states begin, and says so
+        assert app.store.view_of(ready.id, now).in_state == "≥0 min"
+        assert "○ READY ≥0 min" in card_lines(app, app.store.view_of(ready.id, now))[2]
+        offline_at_start = {v.id for v in app.store.views(now) if v.state is PrinterState.OFFLINE}
+        demo_farm.step(5 * 60 + 59)  # 5 min 59 s: truncated, never rounded up
+        app.poll_printers()
+        await settle(pilot)
+        still = [
+            v for v in app.store.views(app.clock()) if v.state is PrinterState.OFFLINE and v.id in offline_at_start
+        ]
+        assert still, "an offline printer of the seeded farm stays offline for 6 minutes"
+        for view in still:
+            assert view.in_state == "≥5 min"
+            state_line = card_lines(app, view)[2]
+            assert re.search(r"× OFFLINE +≥5 min", state_line) and "since" not in state_line

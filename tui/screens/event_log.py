@@ -226,7 +226,9 @@ class EventLogScreen(FarmScreen[None]):
 
     def action_acknowledge(self) -> None:
         event = self.selected_event
-        if event is None:
+        if event is None:  # an empty log, or a filter that shows nothing: say so, never nothing
+            shown_all = not self.filter_text and not self.kind_filter
+            self.notify("Nothing to acknowledge: " + ("no event yet." if shown_all else "no event shown."), timeout=2)
             return
         if not self.app.acknowledge([event.id]):
             self.notify("Nothing to acknowledge on that line.", timeout=2)
