@@ -33,6 +33,7 @@ class FitFooter(Footer):
         self._laid_out_for = 0
 
     def compose(self) -> ComposeResult:
+        self._forget_removed_keys()
         items = list(super().compose())
         keys = [w for w in items if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
         rest = [w for w in items if w not in keys]
@@ -59,6 +60,18 @@ class FitFooter(Footer):
         self.styles.grid_size_columns = len(shown) + len(rest)
         yield from shown
         yield from rest
+
+    def _forget_removed_keys(self) -> None:
+        """Drop the keys of the last layout from `compact`'s watchers (Textual 8.2.8 keeps them).
+
+        Each key is bound to `Footer.compact` (`data_bind`), which adds it to the footer's watcher
+        list; Textual prunes that list only when `compact` changes, which it never does here. A
+        footer lays out again on every change of bindings (a view toggle, a screen), so the removed
+        keys, with their styles and message queues, piled up: ~2 MB a minute with a key now and then.
+        """
+        watchers = getattr(self, "__watchers", {}).get("compact")
+        if watchers:
+            watchers[:] = [(node, callback) for node, callback in watchers if node.is_attached]
 
     def on_resize(self, event: Resize) -> None:
         if event.size.width != self._laid_out_for:
