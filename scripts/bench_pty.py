@@ -13,6 +13,8 @@ prints:
     compared with a fresh full render (the terminal resized away and back); "stale" counts the
     cells that differ. Ctrl+L is checked the same way.
 Bounded: a fixed number of polls and keys per run, and a hard time limit; loopback only.
+A slow link (key to effect during a full repaint, the backlog over time, the screen at the end)
+has its own run: `scripts/bench_link.py`, which drives the same pty at a given read rate.
 
     python scripts/bench_pty.py [--sizes 80x24,160x48] [--printers 36,1000,5000] [--polls 8]
                                 [--keys 6] [--seconds 150] [--read-rate 8192]
@@ -71,7 +73,14 @@ class Dashboard:
     """The real binary in a pty; a reader thread timestamps every chunk it writes."""
 
     def __init__(
-        self, base: str, cols: int, rows: int, state_dir: str, read_rate: int | None, alerts: bool = False
+        self,
+        base: str,
+        cols: int,
+        rows: int,
+        state_dir: str,
+        read_rate: int | None,
+        alerts: bool = False,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         self.cols, self.rows = cols, rows
         self.timeline = Timeline()
@@ -85,6 +94,7 @@ class Dashboard:
             "FARMDASH_PASSWORD": DEMO_PASSWORD,
             "FARMDASH_STATE_DIR": state_dir,
             "FARMDASH_CONFIG": os.path.join(state_dir, "config.toml"),
+            **(extra_env or {}),
         }
         if not alerts:  # alert toasts, bells and desktop notices are events, not the poll's cost
             Path(state_dir, "config.toml").write_text("[alerts]\nenabled = false\n")

@@ -1,0 +1,89 @@
+"""Benchmark: does farmdash's memory stay flat over a long run at farm scale?
+
+Runs the real `farmdash` in a pseudo-terminal (160x48 by default) against `farmdash sim` in its
+own process with 5,000 printers and a 3 s refresh, samples the dashboard's RSS (from /proc) every
+10 s for 10 minutes, presses a key now and then (a cursor move every 10 s, a view toggle and back
+every 40 s, as a user would), and prints the samples and the slope: MB per minute over the
+last 8 minutes, by least squares (the first 2 minutes hold start-up and caches filling).
+
+    python scripts/bench_memory.py [--printers 5000] [--minutes 10] [--size 160x48]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parent)]
+from bench_pty import Dashboard  # noqa: E402
+from bench_sim import start_sim  # noqa: E402
+
+
+def slope(samples: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB), in MB per minute."""
+    n = len(samples)
+    if n < 2:
+        return float("nan")
+    mean_t = sum(t for t, _ in samples) / n
+    mean_m = sum(m for _, m in samples) / n
+    num = sum((t - mean_t) * (m - mean_m) for t, m in samples)
+    den = sum((t - mean_t) ** 2 for t, _ in samples)
+    return 60 * num / den if den else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--printers", type=int, default=5000)
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--size", default="160x48", help="COLSxROWS")
+    parser.add_argument("--every", type=float, default=10.0, help="seconds between samples")
+    parser.add_argument("--no-keys", action="store_true", help="press nothing (polls only)")
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the dashboard (experiments)")
+    args = parser.parse_args()
+    cols, rows = (int(n) for n in args.size.split("x"))
+    proc, base = start_sim(args.printers)
+    samples: list[tuple[float, float]] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="farmdash-mem-") as state_dir:
+            extra = dict(item.split("=", 1) for item in args.env)
+            dash = Dashboard(base, cols, rows, state_dir, None, extra_env=extra)
+            try:
+                began = time.monotonic()
+                keys = 0
+                while (elapsed := time.monotonic() - began) < args.minutes * 60:
+                    rss = dash.rss_mb()
+                    samples.append((elapsed, rss))
+                    print(f"{elapsed:6.0f} s  {rss:6.1f} MB", flush=True)
+                    with dash.timeline.lock:  # the bytes are not analysed here; keep this process small
+                        dash.timeline.events.clear()
+                    for _ in range(int(args.every / 10 * 3) or 1):
+                        time.sleep(args.every / 3)
+                        keys += 1
+                        if args.no_keys:
+                            continue
+                        if keys % 12 == 0:
+                            dash.key(b"v")
+                            time.sleep(1.0)
+                            dash.key(b"v")
+                        elif keys % 3 == 0:
+                            dash.key(b"l" if keys % 2 else b"h")
+                samples.append((time.monotonic() - began, dash.rss_mb()))
+            finally:
+                dash.stop()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    tail = [(t, m) for t, m in samples if t >= 120]
+    peak = max(m for _, m in samples)
+    print(
+        f"{args.printers} printers at {args.size}: RSS {samples[0][1]:.0f} MB at start, {samples[-1][1]:.0f} MB at "
+        f"{samples[-1][0] / 60:.1f} min, peak {peak:.0f} MB; slope over the last {(samples[-1][0] - 120) / 60:.0f} "
+        f"minutes {slope(tail):+.2f} MB/min"
+    )
+
+
+if __name__ == "__main__":
+    main()
