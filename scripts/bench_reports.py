@@ -20,7 +20,9 @@ time.tzset()
 
 from api import PrinterOSClient  # noqa: E402
 from api.sim import DEMO_PASSWORD, DEMO_USERNAME, FarmSettings, SimClock, SimServer, generate_farm  # noqa: E402
-from tui.reports import DateRange, ReportKind, fetch_report, last_days, summarise  # noqa: E402
+from tui.report_ranges import DateRange, last_days  # noqa: E402
+from tui.report_sums import ReportKind, summarise  # noqa: E402
+from tui.reports import fetch_report  # noqa: E402
 
 HEADER = ["Job ID", "Printer Name", "Printer Type", "Print Date/Time", "Account Email", "Filament", "Status"]
 HEADER += ["Real Print Time", "Workgroup Names"]

@@ -16,7 +16,9 @@ from typing import TextIO
 from api import PrinterOSError
 
 from .headless import BAD_INPUT, UNKNOWN, HeadlessError, connect, fail, open_cloud, run
-from .reports import QUICK_RANGES, Report, ReportError, ReportKind, fetch_report, parse_range
+from .report_ranges import QUICK_RANGES, ReportError, parse_range
+from .report_sums import ReportKind
+from .reports import Report, fetch_report
 from .safe import plain
 from .status import workgroup_id, write_table
 

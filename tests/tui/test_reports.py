@@ -12,21 +12,9 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from api import PrinterOSClient
 from tui.app import Credentials, make_app
-from tui.reports import (
-    DateRange,
-    Outcome,
-    Report,
-    ReportError,
-    ReportKind,
-    fetch_report,
-    hours_of,
-    last_days,
-    last_month,
-    outcome_of,
-    parse_range,
-    summarise,
-    this_month,
-)
+from tui.report_ranges import DateRange, ReportError, last_days, last_month, parse_range, this_month
+from tui.report_sums import Outcome, ReportKind, hours_of, outcome_of, summarise
+from tui.reports import Report, fetch_report
 from tui.screens.export_report import ExportReportScreen
 from tui.screens.reports import ReportsScreen
 

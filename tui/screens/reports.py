@@ -18,16 +18,9 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tab
 
 from api import AuthError, PrinterOSError
 
-from ..reports import (
-    QUICK_RANGES,
-    DateRange,
-    Report,
-    ReportError,
-    ReportKind,
-    cell_text,
-    fetch_report,
-    parse_range,
-)
+from ..report_ranges import QUICK_RANGES, DateRange, ReportError, parse_range
+from ..report_sums import ReportKind, cell_text
+from ..reports import Report, fetch_report
 from ..safe import plain, text
 from ..widgets.fit_footer import FitFooter
 from ..widgets.report_chart import ReportChart
