@@ -18,11 +18,13 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tab
 
 from api import AuthError, PrinterOSError
 
+from ..report_export import export_dir
 from ..report_ranges import QUICK_RANGES, DateRange, ReportError, parse_range
 from ..report_sums import ReportKind, cell_text
 from ..reports import Report, fetch_report
 from ..safe import plain, text
 from ..widgets.fit_footer import FitFooter
+from ..widgets.range_select import RangeSelect
 from ..widgets.report_chart import ReportChart
 from .base import FarmScreen
 from .export_report import ExportReportScreen
@@ -35,6 +37,7 @@ MAX_ROWS_SHOWN = 2000
 
 class ReportsScreen(FarmScreen[None]):
     TITLE = "Reports"
+    CSS_PATH = "../styles/reports.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     BINDINGS = [
@@ -55,12 +58,13 @@ class ReportsScreen(FarmScreen[None]):
         span = QUICK_RANGES["30d"][1](today)
         with Vertical(id="report-controls"):
             with Horizontal(classes="report-row"):
-                yield Select(
+                yield RangeSelect(
                     [(label, key) for key, (label, _) in QUICK_RANGES.items()] + [("Custom range", CUSTOM_RANGE)],
                     value="30d",
                     allow_blank=False,
                     compact=True,
                     id="report-range",
+                    on_typed=self._date_typed,
                 )
                 yield Input(span.start.isoformat(), placeholder="from YYYY-MM-DD", compact=True, id="report-from")
                 yield Input(span.end.isoformat(), placeholder="to YYYY-MM-DD", compact=True, id="report-to")
@@ -124,12 +128,26 @@ class ReportsScreen(FarmScreen[None]):
     @on(Select.Changed, "#report-range")
     def _range_picked(self, event: Select.Changed) -> None:
         if event.value == CUSTOM_RANGE or event.value not in QUICK_RANGES:
-            self.query_one("#report-from", Input).focus()
+            box = self.query_one("#report-from", Input)
+            if self.focused is not box:  # typing a date there already
+                box.focus()
             return
         span = QUICK_RANGES[str(event.value)][1](self.today())
         self.query_one("#report-from", Input).value = span.start.isoformat()
         self.query_one("#report-to", Input).value = span.end.isoformat()
         self.load_report(again=False)
+
+    def _date_typed(self, character: str, first: bool) -> None:
+        """A date typed on the range picker: it goes to the `from` box, which takes the focus at
+        once (the next key must find it there) without selecting what was just typed."""
+        box = self.query_one("#report-from", Input)
+        box.value = character if first else box.value + character
+        box.cursor_position = len(box.value)
+        if first:
+            box.select_on_focus = False
+            self.set_focus(box)
+            box.call_later(setattr, box, "select_on_focus", True)  # after its Focus event
+            self.query_one("#report-range", Select).value = CUSTOM_RANGE
 
     @on(Select.Changed, "#report-kind")
     @on(Select.Changed, "#report-workgroup")
@@ -168,7 +186,7 @@ class ReportsScreen(FarmScreen[None]):
         try:
             kind, span, workgroup = self.wanted()
         except ReportError as exc:
-            self.say(exc.message, problem=True)
+            self.failed(exc.message)
             return
         if not again and self.requested == (kind, span, workgroup):
             return  # a control was set to the value it had (the workgroup list filling in, say)
@@ -196,8 +214,15 @@ class ReportsScreen(FarmScreen[None]):
         self.show_report(report)
 
     def failed(self, message: str) -> None:
+        """No report for what was asked: said on the summary line, and the previous range's charts
+        and rows go, so nothing on screen passes for the answer."""
         self.query_one("#report-tabs").loading = False
         self.say(message, problem=True)
+        self.report = self.shown = None
+        self.requested = None  # picking the previous range again loads it again
+        for chart in self.query(ReportChart):
+            chart.show_message("No report", "see the line above")
+        self.query_one("#report-rows", DataTable).clear(columns=True)
 
     def say(self, message: str, *, problem: bool = False) -> None:
         summary = self.query_one("#report-summary", Static)
@@ -238,7 +263,12 @@ class ReportsScreen(FarmScreen[None]):
         if report.kind is ReportKind.FINISHED:  # that report lists finished jobs only
             series: dict[str, list[float]] = {"done": [day.done for day in days]}
             chart.show_bars(
-                "Finished jobs per day", labels, series, columns=["Day", "Done"], rows=[r[:2] for r in rows]
+                "Finished jobs per day",
+                labels,
+                series,
+                columns=["Day", "Done"],
+                rows=[r[:2] for r in rows],
+                counts=True,
             )
             return
         series = {
@@ -246,7 +276,9 @@ class ReportsScreen(FarmScreen[None]):
             "failed": [day.failed for day in days],
             "cancelled": [day.cancelled for day in days],
         }
-        chart.show_bars("Jobs per day", labels, series, columns=["Day", "Done", "Failed", "Cancelled"], rows=rows)
+        chart.show_bars(
+            "Jobs per day", labels, series, columns=["Day", "Done", "Failed", "Cancelled"], rows=rows, counts=True
+        )
 
     def _needs_custom(self, chart: ReportChart, title: str, report: Report) -> bool:
         if report.kind is ReportKind.FINISHED:
@@ -319,7 +351,8 @@ class ReportsScreen(FarmScreen[None]):
             if path is not None:
                 self.write_export(report, path)
 
-        self.app.push_screen(ExportReportScreen(Path.cwd() / report.default_filename(), len(report.rows)), picked)
+        folder = export_dir(self.app.files_dir)
+        self.app.push_screen(ExportReportScreen(folder, report.default_filename(), len(report.rows)), picked)
 
     @work(group="report-export", exit_on_error=False, thread=True)
     def write_export(self, report: Report, path: Path) -> None:

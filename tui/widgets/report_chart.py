@@ -7,6 +7,8 @@ axis, which reads the wall clock), so the same report always draws the same pict
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -20,6 +22,19 @@ from ..safe import plain
 
 SERIES_COLOURS = ("green", "red", "orange", "blue", "cyan", "magenta")
 MAX_TICKS = 8
+MAX_VALUE_TICKS = 5
+
+
+def whole_ticks(top: float, most: int = MAX_VALUE_TICKS) -> list[int]:
+    """Ticks for a count axis: whole numbers from 0 in steps of 1, 2 or 5 times a power of ten,
+    reaching at least `top` (plotext's own would show 2.5 jobs)."""
+    top = max(math.ceil(top), 1)
+    for power in itertools.count():
+        for mantissa in (1, 2, 5):
+            step = mantissa * 10**power
+            if math.ceil(top / step) < most:
+                return list(range(0, math.ceil(top / step) * step + 1, step))
+    raise AssertionError("unreachable")
 
 
 def short(label: str, width: int = 12) -> str:
@@ -52,7 +67,9 @@ class ReportChart(Container):
         rows: Sequence[Sequence[object]],
         horizontal: bool = False,
         ylabel: str = "",
+        counts: bool = False,
     ) -> None:
+        """`counts`: the values are whole numbers (jobs), and the value axis says so."""
         plt = self.plot.plt
         plt.clear_figure()
         plt.title(title)
@@ -84,6 +101,13 @@ class ReportChart(Container):
                 plt.yticks(ticks, tick_labels)
             else:
                 plt.xticks(ticks, tick_labels)
+            if counts:
+                top = max((sum(values) for values in zip(*series.values(), strict=True)), default=0)
+                whole = whole_ticks(top)
+                (plt.xticks if horizontal else plt.yticks)(
+                    [float(tick) for tick in whole], [str(tick) for tick in whole]
+                )
+                (plt.xlim if horizontal else plt.ylim)(0, whole[-1])
         if ylabel:
             (plt.xlabel if horizontal else plt.ylabel)(ylabel)
         self.plot.refresh()
