@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container
@@ -121,16 +122,18 @@ class ReportChart(Container):
         self._fill_table(["", ""], [])
 
     def _fill_table(self, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        """Columns as wide as their widest cell, set here: the table is right at its first frame
+        (left to the table, widths follow a frame later, and a busy machine shows `202` for a date)."""
+        cells = [
+            [
+                cell if isinstance(cell, Text) else Text(plain(cell), justify="right" if i else "left")
+                for i, cell in enumerate(row)
+            ]
+            for row in rows
+        ]
         table = self.table
         table.clear(columns=True)
         for index, name in enumerate(columns):
-            table.add_column(name, key=str(index))
-        table.add_rows(
-            [
-                [
-                    cell if isinstance(cell, Text) else Text(plain(cell), justify="right" if i else "left")
-                    for i, cell in enumerate(row)
-                ]
-                for row in rows
-            ]
-        )
+            width = max([cell_len(name), *(row[index].cell_len for row in cells if index < len(row))])
+            table.add_column(name, key=str(index), width=width)
+        table.add_rows(cells)
