@@ -38,7 +38,9 @@ async def test_one_failed_poll_is_not_stale_two_intervals_are(app, sim_server, d
         await poll(pilot)
         header = header_text(app)
         assert "STALE since 09:30:00" in header and "retry in 12 s" in header  # the real back-off
-        assert "Cannot reach the cloud" in header  # the reason on its own line
+        # the reason: its cause where the whole does not fit (▲ STALE says the rest), all of it on hover
+        assert "The cloud dropped the connection" in header
+        assert app.screen.query_one(StatusHeader).tooltip.startswith("Cannot reach the cloud")
         assert "▶ 11 printing" in header and "24 printers" in header  # the counts stay
         assert app.screen.query_one(PrinterGrid).stale
         # r reads the farm now instead of waiting out the back-off

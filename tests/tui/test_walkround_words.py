@@ -18,7 +18,7 @@ from tui.shorten import cut_email, cut_file, cut_words
 from tui.widgets.fit_footer import FitFooter
 from tui.widgets.printer_grid import PrinterGrid
 from tui.widgets.printer_table import PrinterTable
-from tui.widgets.status_header import StatusHeader
+from tui.widgets.status_header import StatusHeader, stale_reason
 
 from .helpers import build_app, first, select, settle
 
@@ -135,8 +135,17 @@ async def test_the_stale_reason_is_cut_after_a_whole_word(app, demo_farm):
         header.show(**shown)
         top = str(header.render()).splitlines()[0]
         words = top.split("▲ STALE")[0].strip()
-        assert words.endswith("…") and whole_words(words, reason), top
+        # the cause, as the room allows (`▲ STALE` says the cloud cannot be reached), in whole words
+        assert words == "The cloud dropped the…", top
         assert "retry in 24 s" in top and header.tooltip == reason  # the whole reason is one hover away
+
+
+def test_the_stale_reason_gives_its_cause_when_short_of_room():
+    problem = "Cannot reach the cloud: the cloud dropped the connection"
+    assert stale_reason(problem, 80) == problem
+    assert stale_reason(problem, 34) == "The cloud dropped the connection"
+    assert stale_reason(problem, 20) == "The cloud dropped…"
+    assert stale_reason("No data", 5) == "No…"
 
 
 async def test_event_log_columns_at_80_cut_whole_words_and_names_in_the_middle(app, demo_farm):
@@ -203,7 +212,7 @@ async def test_read_only_hides_the_action_keys_from_the_footer_and_marks_them_in
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         rows = " ".join(str(s.render()) for s in app.screen.query("Static"))
-        assert "Pause (read-only: sends nothing)" in rows and "Filter (read-only" not in rows
+        assert "Pause (read-only)" in rows and "Filter (read-only" not in rows
 
 
 def test_the_ascii_alert_mark_is_not_the_error_glyph():
@@ -247,3 +256,24 @@ async def test_time_in_state_is_never_blank_and_offline_says_a_duration(app, dem
             assert view.in_state == "≥5 min"
             state_line = card_lines(app, view)[2]
             assert re.search(r"× OFFLINE +≥5 min", state_line) and "since" not in state_line
+
+
+async def test_the_printer_line_keeps_its_two_lines_at_80_when_stale_and_the_file_is_long(app, demo_farm):
+    from tui.widgets.printer_header import PrinterHeader
+
+    printing = first(demo_farm, "printing")
+    job = demo_farm.jobs[printing.current_job_id]
+    demo_farm.files[job.file_id].name = "bracket_assembly_left_side_v17_final.gcode"
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await select(pilot, printing)
+        await pilot.press("enter")
+        await settle(pilot)
+        header = app.screen.query_one(PrinterHeader)
+        header.show(app.store.view_of(printing.id, app.clock()), app.clock(), stale="Cannot reach the cloud: it")
+        await pilot.pause()
+        top, bottom = screen_text(app).splitlines()[2:4]
+        assert top.rstrip().endswith("▲ STALE") and printing.name in top
+        # temperatures, progress, the file cut in the middle and the finish time, all on one line
+        assert bottom.startswith(f" {NOZZLE_LABEL} ") and " ends " in bottom and "…" in bottom, bottom
+        assert "_final" in bottom and ".gcode" not in bottom

@@ -104,7 +104,7 @@ def legend_items() -> tuple[list[Text], list[Text]]:
 
 def help_description(binding: Binding, read_only: bool) -> str:
     if read_only and binding.id in SENDING_BINDING_IDS:
-        return f"{binding.description} (read-only: sends nothing)"
+        return f"{binding.description} (read-only)"  # the header says READ-ONLY; the key says so too
     return binding.description
 
 

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..formatting import ALERT, BED_LABEL, MUTED, NOZZLE_LABEL, bed_text, finish_label, nozzle_text, progress_bar
+from ..shorten import cut_file, cut_middle, cut_words
 from ..states import look
 from ..store import PrinterView
 
@@ -16,19 +17,33 @@ class PrinterHeader(Static):
     PrinterHeader { height: 2; background: $panel; padding: 0 1; }
     """
 
+    _shown: tuple[PrinterView | None, object, str | None] | None = None
+
     def show(self, view: PrinterView | None, now, *, stale: str | None = None) -> None:
+        """Two lines, each kept to the width (a wrapped first line pushed the temperatures out of
+        the 2-line box): names cut in the middle, the type by whole words, the file without its
+        extension first. The reason for stale data is on the farm's line above; here `▲ STALE`."""
+        self._shown = (view, now, stale)
         if view is None:
             self.update(Text("This printer is no longer in the cloud's list.", style=f"bold {ALERT}"))
             return
+        width = max(20, (self.size.width or self.app.size.width) - 2)
         state_look = look(view.state)
-        glyph, colour = state_look.glyph, state_look.colour
-        top = Text(view.name, style="bold")
-        top.append(f"  {view.type}", style=MUTED)
-        top.append("  ")
-        word = f" {glyph} {view.word} "
-        top.append(word, style=Style(color=colour, bold=True, reverse=view.needs_person))
+        badge = Text(f" {state_look.glyph} {view.word} ", style=Style(color=state_look.colour, bold=True,
+                                                                      reverse=view.needs_person))  # fmt: skip
+        tail = Text()
+        if view.in_state:
+            tail.append(f" {view.in_state}", style="bold" if view.needs_person else "")
         if stale:
-            top.append(f"  ▲ STALE: {stale}", style=f"bold {ALERT}")
+            tail.append("  ▲ STALE", style=f"bold {ALERT}")
+        top = Text(cut_middle(view.name, max(8, width // 3)), style="bold")
+        room = width - top.cell_len - 2 - badge.cell_len - tail.cell_len - 2
+        if view.type and room >= 6:
+            top.append(f"  {cut_words(view.type, room)}", style=MUTED)
+        top.append("  ")
+        top.append_text(badge)
+        top.append_text(tail)
+
         bottom = Text()
         bottom.append(f"{NOZZLE_LABEL} ", style=MUTED)  # the card's labels (`?` help says what they mean)
         bottom.append(nozzle_text(view.tools))
@@ -38,9 +53,15 @@ class PrinterHeader(Static):
             bottom.append("  ")
             bottom.append_text(progress_bar(view.percent, 20))
             bottom.append(f" {view.percent:.0f}%", style="bold")
-        if view.filename:
+        ends = Text(f"  ends {finish_label(view.eta, now)}", style="bold") if view.eta else Text()
+        room = width - bottom.cell_len - ends.cell_len - 2
+        if view.filename and room >= 6:
             bottom.append("  ")
-            bottom.append(view.filename)
-        if view.eta:
-            bottom.append(f"  ends {finish_label(view.eta, now)}", style="bold")
-        self.update(Text("\n").join([top, bottom]))
+            bottom.append(cut_file(view.filename, room))
+        bottom.append_text(ends)
+        self.update(Text("\n", no_wrap=True, overflow="ellipsis").join([top, bottom]))
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            view, now, stale = self._shown
+            self.show(view, now, stale=stale)

@@ -54,6 +54,15 @@ def count_text(counts: dict[PrinterState, int], *, words: bool) -> Text:
     return text
 
 
+def stale_reason(problem: str, width: int) -> str:
+    """Why the data is stale in `width` cells, in whole words: where `Cannot reach the cloud: the
+    cloud dropped the connection` does not fit, its cause does (`▲ STALE` beside it says the rest)."""
+    if len(problem) > width and ": " in problem:
+        cause = problem.split(": ", 1)[1]
+        problem = cause[:1].upper() + cause[1:]
+    return cut_words(problem, width)
+
+
 class StatusHeader(Widget):
     DEFAULT_CSS = """
     StatusHeader { height: 2; background: $panel; padding: 0 1; }
@@ -143,7 +152,7 @@ class StatusHeader(Widget):
         room = max(1, width - health.cell_len - 1)
         top = Text()
         if stale and problem:  # the reason in place of who is logged in; the counts stay below
-            top.append(cut_words(problem, room), style=Style(color=ALERT))  # whole words (all of it: tooltip)
+            top.append(stale_reason(problem, room), style=Style(color=ALERT))  # all of it: the tooltip
         else:
             top.append(cut_words(organization or "3DPrinterOS", room), style="bold")
             if user and top.cell_len + 3 < room:
