@@ -68,7 +68,7 @@ class BulkWiring(App[None]):
         )
         self.notify(
             summary(bulk.kind, [*outcomes, *(o for o in self._planned_skips(bulk))]),
-            title=f"{ACTIONS[bulk.kind].label}: {len(bulk.lines)} printers",
+            title=f"{ACTIONS[bulk.kind].label}: {len(bulk.lines)} printer{'s' if len(bulk.lines) != 1 else ''}",
             severity="warning" if refused else "information", timeout=8,
         )  # fmt: skip
         await self.after_actions(outcomes)

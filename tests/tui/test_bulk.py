@@ -284,6 +284,7 @@ async def test_the_preview_and_summary_name_the_users_keys(app, sim_server, demo
         await pilot.pause()
         keys = str(app.screen.query_one("#bulk-keys").render())
         assert keys == "S sends  ·  N sends nothing", keys
+        assert str(app.screen.query_one("#bulk-title").render()) == "Pause: 2 marked printers"
         footer = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
         assert "S Send" in footer and not any("Pause" in key for key in footer), footer  # its own, not the grid's
         await pilot.press("S")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual.widgets._footer import FooterKey
 
 from api import JobStatus
 from tui.screens.confirm import ConfirmScreen
@@ -69,6 +70,8 @@ async def test_buttons_name_the_keys_the_user_has(app, sim_server, demo_farm):
         assert isinstance(app.screen, ConfirmScreen)
         labels = [str(app.screen.query_one(part).label) for part in ("#yes", "#no")]
         assert labels == ["Yes, cancel the job (j)", "No, keep printing (k)"]
+        footer = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
+        assert footer == ["j Yes", "k No"], footer  # the dialog's keys, not the grid's under it
         await pilot.press("k")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)

@@ -50,7 +50,9 @@ class BulkScreen(FarmModal[list[Outcome] | None]):
     def compose(self) -> ComposeResult:
         spec = ACTIONS[self.plan.kind]
         with Vertical(id="bulk-box"):
-            yield Static(Text(f"{spec.label}: {len(self.plan.lines)} marked printers", style="bold"), id="bulk-title")
+            count = len(self.plan.lines)
+            title = f"{spec.label}: {count} marked printer{'s' if count != 1 else ''}"
+            yield Static(Text(title, style="bold"), id="bulk-title")
             with VerticalScroll(id="bulk-scroll"):
                 yield Static(id="bulk-lines")
             yield Static(id="bulk-totals")

@@ -9,6 +9,7 @@ from textual.widgets import Button, Label
 
 from ..safe import plain, text
 from ..shorten import fit_sentence
+from ..widgets.fit_footer import FitFooter
 from .base import FarmModal
 
 # The box is 60 cells wide: a name cut to one line, the question to a few, so the buttons stay in view.
@@ -58,6 +59,7 @@ class ConfirmScreen(FarmModal[bool | str]):
                 if self.third:
                     yield Button(text(f"{self.third} ({self._key('confirm-third')})"), variant="warning", id=THIRD)
                 yield Button(text(f"{self.no_label} ({self._key('confirm-no')})"), variant="default", id="no")
+        yield FitFooter(compact=True)  # the dialog's own keys, not the screen's under it
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return bool(self.third) if action == "answer_third" else True
