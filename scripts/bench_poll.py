@@ -79,7 +79,7 @@ def timed(owner: type, name: str, step: str) -> None:
 timed(CloudConnection, "_body", "parse")
 timed(FarmStore, "take_poll", "store")  # in slices: the CPU of the whole take, not one hold
 timed(RecordReader, "read", "records")
-timed(FarmEvents, "on_poll", "events")
+timed(FarmEvents, "take_poll", "events")  # in slices: the CPU of the whole take
 timed(PrinterList, "set_items", "set_items")
 timed(PrinterGridScreen, "refresh_views", "views")
 

@@ -48,7 +48,7 @@ class EventsWiring(App[None]):
         """The detector runs on every read of the farm; alerts ring, notify and go out from here."""
         self.alert_settings = settings
         self.events = FarmEvents(event_log, settings, who=self.username)
-        self.sync.printer_hooks.append(self.events.on_poll)
+        self.sync.printer_hooks.append(self.events.take_poll)
         self.sync.job_hooks.append(lambda pid, job, now: self.events.on_job(pid, job.job_id, job.filename, now))
         # New or updated events (an empty list: only acknowledgements changed).
         self.alerts_changed: Signal[list[Event]] = Signal(self, "alerts-changed")

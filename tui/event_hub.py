@@ -8,6 +8,7 @@ batch of new or updated events; an empty batch means only acknowledgements chang
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -46,7 +47,17 @@ class FarmEvents:
     # --- fed by the sync and the action runner ----------------------------------------------------
 
     def on_poll(self, printers: Iterable[Printer], now: datetime) -> list[Event]:
-        events = self.detector.observe(printers, now)
+        return self._polled(self.detector.observe(printers, now), now)
+
+    async def take_poll(self, printers: Iterable[Printer], now: datetime) -> list[Event]:
+        """`on_poll` in slices that yield to the event loop: a key pressed as a big poll lands
+        is answered between two slices."""
+        events: list[Event] = []
+        for _ in self.detector.observe_steps(printers, now, events):
+            await asyncio.sleep(0)
+        return self._polled(events, now)
+
+    def _polled(self, events: list[Event], now: datetime) -> list[Event]:
         self.log.note_seen(self.detector.pop_seen_changes(), now)
         if events:  # a quiet poll wakes no listener: the screens repaint nothing
             self._publish(events)

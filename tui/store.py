@@ -197,10 +197,10 @@ class FarmStore:
             return
         self._invalidate(printer_id)
 
-    def _note_state(self, printer: Printer, now: datetime, first_poll: bool) -> bool:
+    def _note_state(self, printer: Printer, now: datetime, first_poll: bool, kind: PrinterState | None = None) -> bool:
         """Keep since-when of the printer's state; True if it changed since the last poll."""
         seen = self.states_seen.get(printer.id)
-        kind = printer.state_kind
+        kind = kind or printer.state_kind
         if seen is not None and seen.state is kind:
             return False
         # A printer seen for the first time began its state before farmdash watched: "≥".
@@ -240,18 +240,27 @@ class FarmStore:
         tally: dict[PrinterState, int] = {}
         for count, (pid, printer) in enumerate(fresh.items(), 1):
             before = before_all.get(pid)
-            changed = before is None or before != printer
+            # The reader hands back last poll's model for a record that did not change; fields
+            # compared before the model's own == (the same answer, a few times faster).
+            changed = before is not printer and (
+                before is None or before.__dict__ != printer.__dict__ or before != printer
+            )
             current[pid] = printer
             if changed:
                 self._invalidate(pid)
                 if before is None or _reorders(before, printer):
                     self._orders.clear()
-            if self._note_state(printer, now, first_poll):
-                lookups.add(pid)  # a new state: its queue (and its last job's outcome) is read again
             kind = printer.state_kind
+            if self._note_state(printer, now, first_poll, kind):
+                lookups.add(pid)  # a new state: its queue (and its last job's outcome) is read again
             tally[kind] = tally.get(kind, 0) + 1
             now_active = kind in BUSY_STATES
-            was_active = before is not None and before.state_kind in BUSY_STATES
+            if before is None:
+                was_active = False
+            elif before.state == printer.state:
+                was_active = now_active
+            else:
+                was_active = before.state_kind in BUSY_STATES
             if now_active and (not was_active or pid not in self.current_jobs):
                 self._drop_job(pid)
                 lookups.add(pid)

@@ -9,6 +9,7 @@ asks `next_delay()` and comes back.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,6 +85,7 @@ class FarmSync:
         self.visible_printers: set[int] | None = None
         # Called after every good read of printers (the whole farm, or one after an action) and
         # when a running job is found: the event detector hangs here (and any headless consumer).
+        # A hook may be a coroutine function (awaited: the detector yields between slices).
         self.printer_hooks: list[Callable[[list[Printer], datetime], object]] = []
         self.job_hooks: list[Callable[[int, CurrentJob, datetime], object]] = []
         self._reasons: dict[int, str] = {}  # job id -> the cloud's cancel reason, from the report
@@ -190,14 +192,16 @@ class FarmSync:
         self.pending_lookups |= self._failed_lookups & self.store.printers.keys()
         self._failed_lookups.clear()
         self.pending_lookups |= self.queues_due()
-        self._tell_printers(printers)
+        await self._tell_printers(printers)
         await asyncio.sleep(0)  # the listeners ran; the screen's turn comes in the next slice
         return PollOutcome(True, printers=list(printers))
 
-    def _tell_printers(self, printers: list[Printer]) -> None:
+    async def _tell_printers(self, printers: list[Printer]) -> None:
         now = self.clock()
         for hook in self.printer_hooks:
-            hook(printers, now)
+            told = hook(printers, now)
+            if inspect.isawaitable(told):  # the detector takes a big poll in slices
+                await told
 
     def queues_due(self) -> set[int]:
         """The few on-screen printers whose queue length is oldest (the slow rotation)."""
@@ -355,7 +359,7 @@ class FarmSync:
         for printer in printers:
             if self.store.update_printer(printer, self.clock()):
                 self.pending_lookups.add(printer.id)
-        self._tell_printers(printers)
+        await self._tell_printers(printers)
 
 
 def _reason_of(job: Job) -> str:

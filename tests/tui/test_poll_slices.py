@@ -1,0 +1,47 @@
+"""The event detector takes a big poll in slices that let the event loop run, and finds exactly
+what it finds in one piece."""
+
+import asyncio
+
+from api import Printer
+from api.sim import FarmSettings, SimClock, generate_farm
+from api.sim.printers import printer_json
+from tui.alerts import AlertSettings
+from tui.event_hub import FarmEvents
+from tui.eventlog import EventLog
+from tui.events import OBSERVE_SLICE
+
+
+def what(events):
+    """Events without their random ids."""
+    return [event.model_dump(exclude={"id"}) for event in events]
+
+
+async def test_a_poll_taken_in_slices_finds_what_one_piece_finds_and_lets_the_loop_run():
+    # Coarse ticks and busy people: a lot happens in a few polls.
+    settings = FarmSettings(seed=5, tick_seconds=30, failure_rate_per_hour=2, new_job_rate_per_hour=4)
+    farm = generate_farm(2 * OBSERVE_SLICE + 100, seed=5, clock=SimClock.frozen_at(), settings=settings)
+    whole, sliced = FarmEvents(EventLog(None), AlertSettings()), FarmEvents(EventLog(None), AlertSettings())
+    turns = 0
+
+    async def a_key_meanwhile():
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    found = 0
+    for _ in range(6):
+        farm.step(90)
+        printers = [Printer.model_validate(printer_json(farm, p)) for p in farm.printers.values()]
+        expected = whole.on_poll(printers, farm.now())
+        other = asyncio.create_task(a_key_meanwhile())
+        await asyncio.sleep(0)
+        turns = 0
+        events = await sliced.take_poll(printers, farm.now())
+        other.cancel()
+        assert turns >= 2  # the loop ran between the slices
+        assert what(events) == what(expected)
+        found += len(events)
+    assert found > 20  # jobs ended, failed and started meanwhile
+    assert what(sliced.log.events.values()) == what(whole.log.events.values())
