@@ -22,6 +22,7 @@ import asyncio
 import cProfile
 import functools
 import gc
+import os
 import statistics
 import sys
 import time
@@ -84,7 +85,9 @@ timed(PrinterList, "set_items", "set_items")
 timed(PrinterGridScreen, "refresh_views", "views")
 
 
-async def run(base: str, polls: int, width: int, height: int, sort: str, profile: str = "") -> dict[str, object]:
+async def run(
+    base: str, polls: int, width: int, height: int, sort: str, profile: str = "", thresholds: str = ""
+) -> dict[str, object]:
     client = PrinterOSClient(base)
     clock_offset = timedelta()
     app = make_app(
@@ -105,6 +108,15 @@ async def run(base: str, polls: int, width: int, height: int, sort: str, profile
             await asyncio.sleep(0)
             longest = max(longest, time.thread_time() - before)
 
+    pauses: dict[int, list[float]] = defaultdict(list)  # generation -> seconds of each collection
+    started: list[float] = []
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[:] = [time.thread_time()]
+        elif started:
+            pauses[info["generation"]].append(time.thread_time() - started[0])
+
     cpu, holds = [], []
     per_step: dict[str, list[float]] = defaultdict(list)  # step -> CPU per poll
     step_max: dict[str, float] = defaultdict(float)  # step -> longest single call
@@ -118,6 +130,9 @@ async def run(base: str, polls: int, width: int, height: int, sort: str, profile
             app.screen.sort_key = sort
         await pilot.pause()
         tune_gc()
+        if thresholds:
+            gc.set_threshold(*(int(n) for n in thresholds.split(",")))
+        gc.callbacks.append(on_gc)
         tick = asyncio.create_task(ticker())
         profiler = cProfile.Profile() if profile else None
         for index in range(polls + 1):
@@ -154,9 +169,24 @@ async def run(base: str, polls: int, width: int, height: int, sort: str, profile
         tick.cancel()
         if profiler:
             profiler.dump_stats(profile)
-        shown = len(app.screen.active_list.items)
+    gc.callbacks.remove(on_gc)
+    # Cyclic garbage that outlived its young collection and waits for an older one.
+    if os.environ.get("BENCH_GARBAGE"):
+        from collections import Counter
+
+        live = gc.get_objects()
+        print(len(live), "tracked, not frozen:", Counter(type(o).__qualname__ for o in live).most_common(15))
+        del live
+        gc.set_debug(gc.DEBUG_SAVEALL)
+    waiting = gc.collect(1)
+    if os.environ.get("BENCH_GARBAGE"):
+        from collections import Counter
+
+        print(Counter(type(o).__qualname__ for o in gc.garbage).most_common(25))
+        gc.set_debug(0)
+        gc.garbage.clear()
     gc.unfreeze()
-    return {"cpu": cpu, "holds": holds, "per_step": per_step, "step_max": step_max, "shown": shown}
+    return {"cpu": cpu, "holds": holds, "per_step": per_step, "step_max": step_max, "gc": pauses, "waiting": waiting}
 
 
 def p95(values: list[float]) -> float:
@@ -171,6 +201,7 @@ def main() -> None:
     parser.add_argument("--size", default="160x48", help="terminal WIDTHxHEIGHT")
     parser.add_argument("--sort", default="name", help="the grid's sort while polling")
     parser.add_argument("--profile", default="", help="write cProfile stats of the polls to this file")
+    parser.add_argument("--gc-threshold", default="", help="gc.set_threshold(a,b,c) after farmdash's own tuning")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.split("x"))
     print(f"whole poll path, headless app at {args.size}, sort {args.sort}: CPU ms of the loop's thread")
@@ -180,7 +211,7 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         proc, base = start_sim(size)
         try:
-            result = asyncio.run(run(base, args.polls, width, height, args.sort, args.profile))
+            result = asyncio.run(run(base, args.polls, width, height, args.sort, args.profile, args.gc_threshold))
         finally:
             proc.terminate()
             proc.wait(timeout=10)
@@ -189,9 +220,13 @@ def main() -> None:
             f"{step} {statistics.median(values) * 1000:.1f}/{result['step_max'][step] * 1000:.1f}"
             for step, values in sorted(result["per_step"].items())
         )
+        collections = "  ".join(
+            f"gen{generation} {len(times)}x max {max(times) * 1000:.1f}"
+            for generation, times in sorted(result["gc"].items())
+        )
         print(
             f"{size:>8} {statistics.median(cpu) * 1000:>8.1f} {p95(cpu) * 1000:>8.1f}"
-            f" {statistics.median(holds) * 1000:>8.1f} {max(holds) * 1000:>8.1f}  {steps}"
+            f" {statistics.median(holds) * 1000:>8.1f} {max(holds) * 1000:>8.1f}  {steps}  GC: {collections or 'none'}, {result['waiting']} waiting"
         )
 
 
