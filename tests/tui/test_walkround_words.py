@@ -277,3 +277,36 @@ async def test_the_printer_line_keeps_its_two_lines_at_80_when_stale_and_the_fil
         # temperatures, progress, the file cut in the middle and the finish time, all on one line
         assert bottom.startswith(f" {NOZZLE_LABEL} ") and " ends " in bottom and "…" in bottom, bottom
         assert "_final" in bottom and ".gcode" not in bottom
+
+
+async def test_the_queue_says_why_in_words_without_the_calls_name(app, sim_server, demo_farm):
+    from textual.widgets import Static
+
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await select(pilot, first(demo_farm, "printing"))
+        await pilot.press("enter")
+        await settle(pilot)
+        sim_server.faults.update({"drop_rate": 1.0})
+        app.screen.reload()
+        await settle(pilot, allow_errors=True)
+        sim_server.faults.clear()
+        line = str(app.screen.query_one("#jobs-status", Static).render())
+        assert line.startswith("▲ Job list not updated: ") and "get_printer_jobs" not in line, line
+
+
+async def test_the_alert_line_cuts_the_newest_alert_after_a_whole_word(app, demo_farm):
+    from tui.widgets.alert_badge import AlertBadge
+
+    event = Event(
+        time=demo_farm.now(), printer_id=1, printer_name="UMS5-01", kind=EventKind.FAILED,
+        detail="Thermal runaway detected on the left hotend during the first layer",
+    )  # fmt: skip
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        badge = app.screen.query_one(AlertBadge)
+        badge.show([event], "L")
+        await pilot.pause()
+        line = str(badge.render())
+        shown = line.split("  L event log")[0].split("⚑ 1  ")[1]
+        assert line.endswith("  L event log") and whole_words(shown, event.summary), line

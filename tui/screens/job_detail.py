@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from rich.table import Table
@@ -32,6 +33,8 @@ from ..widgets.fit_footer import FitFooter
 from ..widgets.printer_header import PrinterHeader
 from ..widgets.status_header import StatusHeader
 from .printer_screen import PrinterScreen
+
+log = logging.getLogger("farmdash.screens")
 
 
 def yes_no(value: bool | None) -> str:
@@ -163,7 +166,8 @@ class JobDetailScreen(PrinterScreen):
         except AuthError:
             raise  # the one session-lost path: the worker's failure reaches the App
         except PrinterOSError as exc:
-            info.update(Text(f"▲ Cannot load this job: {exc}", style=f"bold {ALERT}"))
+            log.info("job %s not read: %s", self.job_id, exc)  # the call's name: for the log, not the screen
+            info.update(Text(f"▲ Cannot load this job: {exc.message}", style=f"bold {ALERT}"))
             self.schedule(self.load_job)
             return
         self.job = job

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +24,8 @@ from .job_detail import JobDetailScreen
 from .printer_screen import PrinterScreen
 
 PAGE = 50
+
+log = logging.getLogger("farmdash.screens")
 
 
 def job_order(job: Job) -> tuple[int, int]:
@@ -109,7 +113,8 @@ class JobQueueScreen(PrinterScreen):
         except AuthError:
             raise  # the one session-lost path: the worker's failure reaches the App
         except PrinterOSError as exc:
-            self.problem = str(exc)
+            log.info("jobs of printer %s not read: %s", self.printer_id, exc)  # the call's name: the log only
+            self.problem = exc.message
         finally:
             self.schedule(self.poll_jobs)
         self.show_jobs()

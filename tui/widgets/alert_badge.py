@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from ..events import Event
 from ..formatting import ALERT, MUTED
+from ..shorten import cut_words
 
 
 class AlertBadge(Static):
@@ -26,9 +27,10 @@ class AlertBadge(Static):
         newest = waiting[-1]
         line = Text(f" ⚑ {len(waiting)} ", style=Style(color=ALERT, reverse=True, bold=True))
         line.append(" ")
-        line.append(newest.summary, style="bold")  # Text: cloud names are data, never markup
         hint = f"  {log_key} event log"
         width = max(10, (self.size.width or 80) - 2)
-        line.truncate(max(1, width - len(hint)), overflow="ellipsis")
+        room = max(1, width - len(hint) - line.cell_len)
+        # Text: cloud names are data, never markup; cut after a whole word (the log has all of it)
+        line.append(cut_words(newest.summary, room), style="bold")
         line.append(hint, style=MUTED)
         self.update(line)
