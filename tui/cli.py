@@ -170,7 +170,10 @@ def run_sim(args: argparse.Namespace) -> int:
     def banner() -> None:
         print(f"Simulated 3DPrinterOS cloud: {len(farm.printers)} printers, seed {args.seed}, speed {args.speed}x")
         print(f"  base URL:   http://{host}:{args.port}   (API calls and a /sim/ control route)")
-        print(f"  demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
+        if any(u.email == DEMO_USERNAME and u.password == DEMO_PASSWORD for u in farm.users.values()):
+            print(f"  demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
+        else:  # a farm file's own users: never name a login that the farm would refuse
+            print(f"  logins:     the users of {args.farm}")
         if args.realistic:
             print("  realistic:  the shapes public callers see, not the doc's (see --help)")
         print("  Ctrl+C stops it.", flush=True)

@@ -78,6 +78,7 @@ class FarmSync:
         # Why the person is asked to log in (the cloud's words), for the login screen.
         self.login_reason = ""
         self._relogins = 0  # logins since the cloud last accepted a data call
+        self._refusal = ""  # the cloud's words when it last ended the session
         self.pending_lookups: set[int] = set()
         self._failed_lookups: set[int] = set()  # tried again at the next poll, not in a tight loop
         # Printers on screen: only their running job is looked up (two requests each), so a
@@ -106,7 +107,7 @@ class FarmSync:
         if self._relogins >= len(RELOGIN_DELAYS):
             self.login_reason = (
                 f"The cloud accepted the login {self._relogins} times but refused the session each time "
-                f"({self.login_reason or 'no reason given'}). Log in again once the cloud is fixed."
+                f"({self._refusal or 'no reason given'}). Log in again once the cloud is fixed."
             )
             self.credentials = None
             return LoginOutcome.GAVE_UP
@@ -144,6 +145,7 @@ class FarmSync:
     def session_lost(self, message: str) -> None:
         """The cloud refused the session: forget it; the caller logs in again or asks."""
         self.client.session = None
+        self._refusal = message  # the cloud's own words, for the give-up message
         self.login_reason = f"The cloud ended the session ({message}). Log in again."
         if self.session_store is not None:
             self.session_store.clear()

@@ -70,3 +70,15 @@ def test_a_port_in_use_is_one_line_and_exit_2(capsys):
     captured = capsys.readouterr()
     assert captured.err == f"farmdash sim: cannot listen on 127.0.0.1:{port}: Address already in use\n"
     assert "Simulated 3DPrinterOS cloud" not in captured.out  # no banner for a server that never started
+
+
+def test_the_banner_names_the_demo_login_only_when_the_farm_accepts_it(served, capsys, tmp_path):
+    farm_file = tmp_path / "farm.toml"
+    farm_file.write_text('[[users]]\nemail = "tech@lab.org"\npassword = "other"\nadmin = true\n')
+    assert main(["sim", "--farm", str(farm_file)]) == 0
+    served[0]["ready"]()
+    out = capsys.readouterr().out
+    assert "demo login" not in out and f"logins:     the users of {farm_file}" in out
+    assert main(["sim", "--printers", "2"]) == 0
+    served[1]["ready"]()
+    assert "demo login: admin@example.com / demo" in capsys.readouterr().out

@@ -24,6 +24,9 @@ async def test_a_refused_session_is_not_a_login_storm(sim_server, lab, monkeypat
         assert sim_server.logins == len(tui.sync.RELOGIN_DELAYS)
         assert isinstance(app.screen, LoginScreen)
         assert "refused the session" in app.screen.message
+        # One plain sentence: the cloud's words once, not the earlier message nested in brackets.
+        assert app.screen.message.count("Log in again") == 1
+        assert "((" not in app.screen.message and ".)" not in app.screen.message
         polls = sim_server.calls.count("get_organization_printers_list")
         for _ in range(3):
             await settle(pilot)

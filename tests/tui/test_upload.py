@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.style import Style
-from textual.widgets import DataTable, DirectoryTree, OptionList
+from textual.widgets import DataTable, DirectoryTree, OptionList, Static
 
 from api import JobStatus
 from tui.events import EventKind
@@ -116,6 +116,22 @@ async def test_print_now_on_the_selected_printer(sim_server, demo_farm, files):
         job = max(demo_farm.jobs.values(), key=lambda j: j.id)
         assert job.printer_id == target.id and job.status_id == JobStatus.PRINTING
         assert f"sent to print (job {job.id})" in lines(app)
+
+
+async def test_the_project_label_stands_above_the_project_list(sim_server, demo_farm, files):
+    """The label names the list under it (it was printed below the list and the mode line)."""
+    app = send_app(sim_server, demo_farm, files)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, ready(demo_farm)[0])
+        await pick(pilot, "bracket.gcode")
+        await settle(pilot)
+        screen = app.screen
+        labels = [w for w in screen.query(Static) if str(w.render()).startswith("Project (")]
+        assert len(labels) == 1 and labels[0].display
+        projects = screen.query_one(OptionList)
+        assert labels[0].region.bottom <= projects.region.y  # just above the list, not under it
+        assert projects.region.y - labels[0].region.bottom <= 1
 
 
 async def test_cancel_mid_upload_sends_nothing_to_the_printers(sim_server, demo_farm, files):

@@ -26,6 +26,7 @@ from .bulk import LOOK
 
 NEW = "new"
 DEFAULT = "default"
+PROJECT_LABEL = "Project (the file is uploaded into it):"  # above the list it names
 
 
 class SendFileScreen(FarmModal[list[Outcome] | None]):
@@ -55,6 +56,7 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
         with Vertical(id="send-box"):
             yield Static(id="send-title")
             yield Static(id="send-targets")
+            yield Static(Text(PROJECT_LABEL), id="send-project-label")
             yield OptionList(id="send-projects")
             yield Static(id="send-mode")
             yield ProgressBar(total=max(1, self.progress.total), show_eta=False, id="send-bar")
@@ -110,9 +112,12 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
         what = "queue it (start later)" if self.only_queue else "print now where the printer is free"
         self.query_one("#send-mode", Static).update(Text(f"then: {what}   ({mode} switches)"))
         self.query_one(OptionList).display = self.phase == "form"
+        self.query_one("#send-project-label", Static).display = self.phase == "form"
         self.query_one("#send-mode", Static).display = self.phase == "form"
         self.query_one(ProgressBar).display = self.phase != "form"
-        self.query_one("#send-status", Static).update(Text(plain(self.status_line())))
+        status = self.status_line()
+        self.query_one("#send-status", Static).update(Text(plain(status)))
+        self.query_one("#send-status", Static).display = bool(status)
         self.query_one("#send-lines", Static).update(self.outcome_lines())
         keys = {
             "form": f"{send} uploads and sends  ·  {stop} sends nothing",
@@ -124,7 +129,7 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
 
     def status_line(self) -> str:
         if self.phase == "form":
-            return self.problem or "Project (the file is uploaded into it):"
+            return self.problem
         if self.phase == "uploading":
             return f"Uploading: {self.progress.line()}"
         if self.progress.cancelled:
