@@ -8,9 +8,11 @@ would steal quit). Both are refused at start, one line each.
 from __future__ import annotations
 
 import re
+import string
 
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.keys import Keys, _character_to_key
 from textual.widgets import DataTable
 
 from .app import FarmDash
@@ -65,8 +67,42 @@ def known_ids() -> set[str]:
     return {b.id for types in contexts().values() for t in types for b in _bindings(t) if b.id}
 
 
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+NAMED_KEYS = {key.value for key in Keys if not key.value.startswith("<")} | {
+    _character_to_key(character) for character in string.punctuation
+}
+
+
+def is_key(key: str) -> bool:
+    """A key Textual can deliver: one character, or a key name (`f5`, `escape`, `question_mark`),
+    after any modifiers (`ctrl+x`). Names are lower case: a binding to `F1` never fires."""
+    if len(key) == 1:  # "+" and "," too
+        return True
+    *modifiers, base = key.split("+")
+    if not base or any(modifier not in MODIFIERS for modifier in modifiers):
+        return False
+    return len(base) == 1 or base in NAMED_KEYS
+
+
+def _key_problems(keymap: dict[str, str], ids: set[str]) -> list[str]:
+    """A key that can never be pressed leaves its action out of reach; Textual takes it silently."""
+    problems = []
+    for binding_id, keys in keymap.items():
+        if binding_id not in ids:
+            continue
+        bad = [key.strip() for key in keys.split(",") if not is_key(key.strip())] if keys.strip() else [""]
+        for key in bad:
+            hint = f'; did you mean "{key.lower()}"?' if key and is_key(key.lower()) else ""
+            what = (
+                f'gives "{key}", which is no key' if key else "gives no key" if not keys.strip() else "has an empty key"
+            )
+            problems.append(f'[keymap] {binding_id} = "{keys}" {what} (keys look like P, ctrl+x, f5, escape){hint}')
+    return problems
+
+
 def keymap_problems(keymap: dict[str, str]) -> list[str]:
-    """One line per binding id nobody has, or per key that would answer two things on one screen."""
+    """One line per binding id nobody has, per key that cannot be pressed, or per key that would
+    answer two things on one screen."""
     normalized = FarmDash._normalize_keymap(keymap)
     ids = known_ids()
     problems = [
@@ -74,6 +110,9 @@ def keymap_problems(keymap: dict[str, str]) -> list[str]:
         for binding_id in normalized
         if binding_id not in ids
     ]
+    problems += _key_problems(keymap, ids)
+    if problems:
+        return problems  # a collision check over keys that cannot be pressed would only add noise
     reported: set[tuple[str, str]] = set()
     for where, types in contexts().items():
         owners: dict[str, Binding] = {}

@@ -69,6 +69,38 @@ def test_colliding_or_unknown_keymap_is_named(keymap, says):
     assert len(problems) == 1 and says in problems[0], problems
 
 
+@pytest.mark.parametrize(
+    ("keymap", "says"),
+    [
+        (
+            {"help": "F1"},
+            'help = "F1" gives "F1", which is no key (keys look like P, ctrl+x, f5, escape); did you mean "f1"?',
+        ),
+        ({"pause": "ctrl+"}, 'pause = "ctrl+" gives "ctrl+", which is no key'),
+        ({"pause": "Ctrl+P"}, 'did you mean "ctrl+p"?'),
+        ({"pause": ""}, 'pause = "" gives no key'),
+        ({"pause": "P,"}, 'pause = "P," has an empty key'),
+        ({"pause": "pause key"}, 'gives "pause key", which is no key'),
+    ],
+)
+def test_a_key_that_can_never_be_pressed_is_named(keymap, says):
+    """Textual takes these silently and the action is out of reach (F1 never arrives: keys are f1)."""
+    problems = keymap_problems(keymap)
+    assert len(problems) == 1 and says in problems[0], problems
+
+
+def test_keys_textual_delivers_are_accepted():
+    keymap = {
+        "pause": "f1",
+        "resume": "ctrl+shift+u",
+        "cancel": "%",
+        "help": "question_mark,F",
+        "start": "é",
+        "faster": "+",
+    }
+    assert keymap_problems(keymap) == []
+
+
 def test_swapped_keys_do_not_collide():
     assert keymap_problems({"pause": "c", "cancel": "p"}) == []
     assert keymap_problems(KEYMAP) == []
