@@ -32,6 +32,20 @@ async def test_help_and_palette_list_the_actions(app):
         assert {"Pause", "Resume", "Cancel", "Tray clear", "Start queued"} <= descriptions
 
 
+async def test_help_names_its_own_close_key_and_the_palette_key_as_the_footer_does(app):
+    app.set_keymap({"help-close": "x"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "x closes" in text and "escape closes" not in text
+        assert "^p" in text and "Ctrl+P" not in text  # the footer's "^p Commands"
+        await pilot.press("x")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
 async def test_command_palette_runs_an_action(app, sim_server, demo_farm):
     printer = first(demo_farm, "printing")
     async with app.run_test(size=SIZE) as pilot:

@@ -26,7 +26,7 @@ SELECTION_MOVES = [
     ("PgUp / PgDn, Home / End", "Move by a page, to either end"),
 ]
 SCROLL_MOVES = [("↑↓ PgUp / PgDn, Home / End", "Scroll")]
-PALETTE = [("Ctrl+P", "Command palette: every action by name")]
+PALETTE_WORDS = "Command palette: every action by name"
 SELECTION_ACTIONS = ("move(", "cursor_")
 
 
@@ -122,7 +122,8 @@ class HelpScreen(FarmModal[None]):
             for binding, node in screen_bindings(self.below)
             if applies(self.below, binding, node)
         ]
-        rows += movement(self.below) + PALETTE
+        palette = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette"))
+        rows += [*movement(self.below), (palette, PALETTE_WORDS)]  # as the footer names it
         width = max(len(key) for key, _ in rows) + 3
         table = Text()
         for key, description in rows:
@@ -136,7 +137,7 @@ class HelpScreen(FarmModal[None]):
             yield Static(table)
             yield Static(Text("Counts and marks", style="bold"), classes="help-legend-title")
             yield Static(legend())
-            yield Static(Text("escape closes", style=MUTED))
+            yield Static(Text(f"{self.app.binding_key('help-close')} closes", style=MUTED))
 
     def action_close(self) -> None:
         self.dismiss(None)
