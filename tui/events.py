@@ -346,6 +346,7 @@ class EventDetector:
         if (
             last is not None
             and not event.while_away
+            and not (event.who or last.who)  # a person paused and resumed: two events, not a flap
             and track.last_pair == pair
             and last.kind in _FLAPS
             and event.kind in _FLAPS

@@ -187,6 +187,19 @@ def test_flapping_within_a_minute_is_one_event_with_a_count():
     assert back.id != offline.id and back.kind is EventKind.ONLINE and back.count == 1
 
 
+def test_a_pause_and_resume_a_person_sent_are_two_events_not_a_flap():
+    """It read "paused (×2 within a minute, now printing)" after one pause and one resume."""
+    detector = EventDetector(DetectorSettings(flap_seconds=60))
+    detector.observe([printer(1, "printing", 40)], T0)
+    detector.note_action(1, "pause", "tech@lab.org", at(1))
+    (paused,) = detector.observe([printer(1, "paused", 40)], at(3))
+    detector.note_action(1, "resume", "tech@lab.org", at(5))
+    (resumed,) = detector.observe([printer(1, "printing", 40)], at(8))
+    assert (paused.kind, resumed.kind) == (EventKind.PAUSED, EventKind.RESUMED)
+    assert resumed.id != paused.id and resumed.count == 1 and resumed.who == "tech@lab.org"
+    assert resumed.what == "resumed"
+
+
 def test_actions_sent_by_farmdash_are_put_down_to_the_user():
     detector = EventDetector()
     detector.observe([printer(1, "printing", 40), printer(2, "printing", 40)], T0)
