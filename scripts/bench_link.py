@@ -188,7 +188,8 @@ def run(printers: int, cols: int, rows: int, args: argparse.Namespace) -> dict:
     proc, base = start_sim(printers)
     try:
         with tempfile.TemporaryDirectory(prefix="farmdash-link-") as state_dir:
-            dash = Dashboard(base, cols, rows, state_dir, args.read_rate)
+            extra = dict(item.split("=", 1) for item in args.env)
+            dash = Dashboard(base, cols, rows, state_dir, args.read_rate, extra_env=extra)
             slow = SlowRun(dash, base, args.verbose)
             try:
                 slow.drive(args.repaints)
@@ -211,6 +212,7 @@ def main() -> None:
     parser.add_argument("--read-rate", type=int, default=8192, help="bytes a second the pty is read at")
     parser.add_argument("--repaints", type=int, default=3, help="full repaints, each with a key during and after")
     parser.add_argument("--verbose", action="store_true", help="print the poll ages over time")
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the dashboard (TEXTUAL_FPS=15)")
     args = parser.parse_args()
     print(f"farmdash on a slow link: the pty read at {args.read_rate} B/s, refresh 3 s")
     for printers in (int(n) for n in args.printers.split(",")):
