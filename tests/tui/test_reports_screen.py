@@ -14,7 +14,7 @@ from tui import report_export
 from tui.report_export import export_dir, export_target
 from tui.reports import Report
 from tui.screens.export_report import ExportReportScreen
-from tui.screens.reports import ReportsScreen
+from tui.screens.reports import ColumnsInput, ReportsScreen
 from tui.widgets.report_chart import ReportChart, whole_ticks
 
 from .helpers import build_app, settle
@@ -96,6 +96,18 @@ async def test_typing_a_date_goes_to_the_date_not_to_the_screens_keys(sim_server
         await pilot.pause()
         assert fields.value == "printer,q-er" and app.screen is screen
         assert app.refresh_seconds == 3 and reports_asked(sim_server) == []
+
+
+@pytest.mark.parametrize("size", [SMALL, (160, 48)])
+async def test_the_columns_hint_is_never_cut_in_a_word(sim_server, demo_farm, size):
+    app = build_app(sim_server, demo_farm)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_reports(pilot)
+        box = screen.query_one("#report-fields", Input)
+        shown = box.render_line(0).text.rstrip()
+        assert shown == box.placeholder and shown in ColumnsInput.HINTS  # a whole hint, not "printer,statu"
+        assert len(shown) < box.size.width
+        assert (shown == ColumnsInput.HINTS[0]) is (size != SMALL)  # the long one where it fits
 
 
 async def test_jobs_per_day_has_whole_number_ticks(sim_server, demo_farm):

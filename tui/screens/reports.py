@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
 
 from api import AuthError, PrinterOSError
@@ -33,6 +35,16 @@ CUSTOM_RANGE = "custom"
 ALL_WORKGROUPS = 0
 TOP = 12  # bars in a "per printer / per type / per workgroup" chart; the table lists them all
 MAX_ROWS_SHOWN = 2000
+
+
+class ColumnsInput(Input):
+    """The columns box: the longest hint that fits whole (at 80 columns it read "printer,statu")."""
+
+    HINTS = ("columns, e.g. printer,status (empty: all)", "columns, e.g. printer,status", "columns (empty: all)")
+
+    def on_resize(self, event: Resize) -> None:
+        fitting = [hint for hint in self.HINTS if cell_len(hint) < event.size.width]  # a cell for the cursor
+        self.placeholder = fitting[0] if fitting else "columns"
 
 
 class ReportsScreen(FarmScreen[None]):
@@ -83,7 +95,7 @@ class ReportsScreen(FarmScreen[None]):
                     compact=True,
                     id="report-workgroup",
                 )
-                yield Input(placeholder="columns, e.g. printer,status (empty: all)", compact=True, id="report-fields")
+                yield ColumnsInput(placeholder=ColumnsInput.HINTS[0], compact=True, id="report-fields")
         yield Static(id="report-summary", markup=False)
         with TabbedContent(id="report-tabs"):
             with TabPane("Per day", id="tab-day"):
