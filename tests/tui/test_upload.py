@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from rich.style import Style
 from textual.widgets import DataTable, DirectoryTree, OptionList, Static
+from textual.widgets._footer import FooterKey
 
 from api import JobStatus
 from tui.events import EventKind
@@ -215,6 +216,24 @@ async def test_move_a_queued_job_to_a_printer_of_the_same_type(sim_server, demo_
         assert f"queued on {target.name} as job {moved.id}" in message and f"job {job.id} cancelled" in message
         audit = {(e.printer_id, e.job_id) for e in app.events.log.newest_first() if e.kind == EventKind.ACTION}
         assert audit == {(source.id, job.id), (target.id, moved.id)}  # both steps in the event log
+
+
+async def test_the_move_picker_names_its_own_keys_and_fits_its_printers(sim_server, demo_farm):
+    """It showed the queue's footer (p Pause, c Cancel: keys that do nothing in it) and a box as
+    tall as the screen."""
+    app = build_app(sim_server, demo_farm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await move_setup(pilot, demo_farm)
+        await pilot.pause()
+        screen = app.screen
+        footer = " ".join(f"{key.key_display} {key.description}" for key in screen.query(FooterKey))
+        assert "⏎ Move here" in footer and "esc Cancel" in footer and "Pause" not in footer
+        box = screen.query_one("#printer-picker-box")
+        options = screen.query_one(OptionList)
+        assert box.region.height <= options.option_count + 6  # title, list, borders: no empty rows
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, JobQueueScreen)
 
 
 async def test_move_says_plainly_when_the_job_is_now_queued_twice(sim_server, demo_farm):
