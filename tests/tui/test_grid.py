@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets._footer import FooterKey
+
 from api.sim.printers import job_json
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.printer_grid import PrinterGridScreen
@@ -69,6 +71,9 @@ async def test_table_view_sort_filter_workgroup(app, sim_server, demo_farm):
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, WorkgroupPicker)
+        # its own keys in the footer, not the grid's (p Pause did nothing there)
+        footer = " ".join(f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey))
+        assert "⏎ Show" in footer and "esc Close" in footer and "Pause" not in footer
         await pilot.press("down", "enter")
         await pilot.pause()
         wg = screen.workgroup

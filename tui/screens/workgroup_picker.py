@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from ..formatting import MUTED
 from ..safe import text
 from ..states import count_noun
+from ..widgets.fit_footer import FitFooter
 from .base import FarmModal
 
 ALL = "all"
@@ -20,7 +21,11 @@ ALL = "all"
 class WorkgroupPicker(FarmModal[int | None | bool]):
     """Dismisses with a workgroup id, None for all, or False when nothing was picked."""
 
-    BINDINGS = [Binding("escape", "cancel", "Close", id="workgroup-close")]
+    BINDINGS = [
+        # Priority: the list would take enter itself, and the footer would not name it.
+        Binding("enter", "choose", "Show", id="workgroup-choose", priority=True),
+        Binding("escape", "cancel", "Close", id="workgroup-close"),
+    ]
 
     def __init__(
         self, workgroups: dict[int, str], current: int | None, *, counts: dict[int, int] | None = None,
@@ -41,6 +46,7 @@ class WorkgroupPicker(FarmModal[int | None | bool]):
         with Vertical(id="workgroup-box"):
             yield Label("Show printers of workgroup:")
             yield OptionList(*options, id="workgroups")
+        yield FitFooter(compact=True)  # the picker's own keys, not the grid's under it
 
     @staticmethod
     def _line(name: str, count: int | None) -> Text:
@@ -56,7 +62,14 @@ class WorkgroupPicker(FarmModal[int | None | bool]):
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        option_id = event.option.id
+        self._pick(event.option.id)
+
+    def action_choose(self) -> None:
+        option = self.query_one(OptionList).highlighted_option
+        if option is not None:
+            self._pick(option.id)
+
+    def _pick(self, option_id: str | None) -> None:
         self.dismiss(None if option_id in (ALL, None) else int(option_id))
 
     def action_cancel(self) -> None:
