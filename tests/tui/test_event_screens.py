@@ -228,6 +228,14 @@ async def test_event_log_screen_filters_opens_and_acknowledges(sim_server, lab, 
         assert {e.printer_name for e in screen.wanted()} == {"Ready-1"}
         await pilot.press("escape")
         assert screen.filter_text == ""
+        from textual import events
+
+        for key, char in [("slash", "/"), ("a", "a"), ("slash", "/"), ("b", "b")]:  # one burst over SSH
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert screen.filter_text == "a/b"  # the / stays in its place (it went to the front: "/ab")
+        await pilot.press("escape")
+        assert screen.filter_text == ""
         await pilot.press("k")
         assert screen.kind_filter == "alerts"
         assert [e.printer_name for e in screen.wanted()] == ["Ready-1", "Ready-2"]

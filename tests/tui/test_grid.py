@@ -207,3 +207,7 @@ async def test_letters_after_slash_in_one_burst_trigger_no_action(app, sim_serve
         await pilot.press("slash", "x")  # typed at a person's pace, / inside the box is text
         await pilot.pause()
         assert app.screen.filter_text == "puc/x"
+        for key, char in [("a", "a"), ("slash", "/"), ("b", "b")]:  # a / within a burst stays in its place
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.screen.filter_text == "puc/xa/b"  # it went to the front: "/puc/xab"

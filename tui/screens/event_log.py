@@ -192,8 +192,8 @@ class EventLogScreen(FarmScreen[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#log-filter", Input)
-        if self.focused is box:
-            box.insert_text_at_cursor("/")
+        if self.focused is box:  # after the keys still queued in the box (one burst): in order
+            box.call_later(box.insert_text_at_cursor, "/")
             return
         box.display = True
         box.value = self.filter_text

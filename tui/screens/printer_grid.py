@@ -163,7 +163,8 @@ class PrinterGridScreen(FarmScreen[None]):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         if self.focused is box:  # the priority binding sees / typed inside the box too
-            box.insert_text_at_cursor("/")
+            # After the keys before it, still queued in the box (typed in one burst): in order.
+            box.call_later(box.insert_text_at_cursor, "/")
             return
         box.display = True
         box.value = self.filter_text
