@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets._footer import FooterKey
+
 from tui.screens.help import HelpScreen
 
 from .helpers import SIZE, actions, first, select, settle
@@ -41,6 +43,8 @@ async def test_help_names_its_own_close_key_and_the_palette_key_as_the_footer_do
         text = "\n".join(str(s.render()) for s in app.screen.query("Static"))
         assert "x closes" in text and "escape closes" not in text
         assert "^p" in text and "Ctrl+P" not in text  # the footer's "^p Commands"
+        footer = " ".join(f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey))
+        assert "x Close" in footer and "Pause" not in footer  # not the grid's keys under it
         await pilot.press("x")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)

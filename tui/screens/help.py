@@ -18,6 +18,7 @@ from ..commands import _farmdash_actions, key_label, screen_bindings
 from ..formatting import MUTED, TEMPERATURE_LEGEND
 from ..states import COUNT_ORDER, STATES, count_word
 from ..store import MARK_GLYPH
+from ..widgets.fit_footer import FitFooter
 from ..widgets.printer_grid import SELECTED_MARK
 from .base import FarmModal
 
@@ -138,6 +139,7 @@ class HelpScreen(FarmModal[None]):
             yield Static(Text("Counts and marks", style="bold"), classes="help-legend-title")
             yield Static(legend())
             yield Static(Text(f"{self.app.binding_key('help-close')} closes", style=MUTED))
+        yield FitFooter(compact=True)  # its own keys: the screen's below do nothing while it is open
 
     def action_close(self) -> None:
         self.dismiss(None)
