@@ -43,6 +43,11 @@ async def test_one_failed_poll_is_not_stale_two_intervals_are(app, sim_server, d
         assert app.screen.query_one(StatusHeader).tooltip.startswith("Cannot reach the cloud")
         assert "▶ 11 printing" in header and "24 printers" in header  # the counts stay
         assert app.screen.query_one(PrinterGrid).stale
+        # the time has come and the try is on its way: not "retry in 0 s" for a whole timeout
+        app.timer_clock = lambda: 12.0
+        app.screen._tick()
+        assert "trying now" in header_text(app) and "retry in" not in header_text(app)
+        app.timer_clock = lambda: 0.0
         # r reads the farm now instead of waiting out the back-off
         sim_server.faults.clear()
         sim_server.calls.clear()

@@ -145,7 +145,9 @@ class StatusHeader(Widget):
         stale = stale_since is not None and bool(problem)
         health = health_text(last_update, stale_since, problem)
         if retry_in is not None:  # backing off: when the next try really is (r tries now)
-            health.append(f" · retry in {max(0, round(retry_in))} s", style=Style(color=ALERT if stale else None))
+            # Its time has come: the try is on its way (a slow cloud can take its whole timeout).
+            when = f"retry in {round(retry_in)} s" if retry_in >= 0.5 else "trying now"
+            health.append(f" · {when}", style=Style(color=ALERT if stale else None))
         health.append(f" ⟳{refresh_seconds:g}s", style=MUTED)
         if read_only:  # words, not a colour: a wall display must say it sends nothing
             health = Text(" READ-ONLY ", style=Style(color="yellow", reverse=True, bold=True)) + Text(" ") + health
