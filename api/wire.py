@@ -315,10 +315,12 @@ class CloudConnection:
         except ValueError:
             content_type = response.headers.get("content-type", "")
             html = "html" in content_type or response.content.lstrip()[:1] == b"<"
-            kind = "an HTML page" if html else "a body that is not JSON"
+            kind = "an HTML page" if html else "not JSON"
             if 200 <= status < 300 or status == 504:
-                raise OutcomeUnknown(f"the cloud sent {kind} (HTTP {status})", call=call, status=status) from None
-            raise TransportError(f"the cloud sent {kind} (HTTP {status})", call=call, status=status) from None
+                raise OutcomeUnknown(
+                    f"the cloud's answer was {kind} (HTTP {status})", call=call, status=status
+                ) from None
+            raise TransportError(f"the cloud's answer was {kind} (HTTP {status})", call=call, status=status) from None
         if not isinstance(body, dict) or not (isinstance(body.get("result"), bool) or "success" in body):
             problem = "an unexpected answer" if not isinstance(body, dict) else "an answer without a result"
             error = OutcomeUnknown if 200 <= status < 300 else TransportError

@@ -146,6 +146,12 @@ def test_the_stale_reason_gives_its_cause_when_short_of_room():
     assert stale_reason(problem, 34) == "The cloud dropped the connection"
     assert stale_reason(problem, 20) == "The cloud dropped…"
     assert stale_reason("No data", 5) == "No…"
+    # without its detail in brackets before a cut ("The cloud sent a body that is…" at 80x24)
+    timeout = "Cannot reach the cloud: the cloud did not answer in time (ReadTimeout)"
+    assert stale_reason(timeout, 34) == "The cloud did not answer in time"
+    malformed = "Cannot reach the cloud: the cloud's answer was not JSON (HTTP 200)"
+    assert stale_reason(malformed, 34) == "The cloud's answer was not JSON"
+    assert stale_reason(malformed, 50) == "The cloud's answer was not JSON (HTTP 200)"
 
 
 async def test_event_log_columns_at_80_cut_whole_words_and_names_in_the_middle(app, demo_farm):

@@ -60,6 +60,8 @@ def stale_reason(problem: str, width: int) -> str:
     if len(problem) > width and ": " in problem:
         cause = problem.split(": ", 1)[1]
         problem = cause[:1].upper() + cause[1:]
+    if len(problem) > width and problem.endswith(")") and " (" in problem:  # the detail (ReadTimeout, HTTP 200)
+        problem = problem[: problem.rindex(" (")]
     return cut_words(problem, width)
 
 
