@@ -22,7 +22,7 @@ from .text import one_line
 
 log = logging.getLogger("farmdash.api")
 
-SLICE_SECONDS = 0.004  # longest stretch of record work between two yields to the event loop
+SLICE_SECONDS = 0.002  # longest stretch of record work between two yields to the event loop
 _CHECK_EVERY = 16  # records between two looks at the clock
 _REPORTED_MAX = 10_000
 

@@ -195,8 +195,12 @@ def main(argv: list[str] | None = None) -> int:
         return run_sim(args)
     if args.command in SUBCOMMANDS:
         return run_subcommand(args)
-    # Fewer frames a second: over a slow SSH link every frame re-sends its dirty regions.
-    os.environ.setdefault("TEXTUAL_FPS", "20")
+    # Textual's own 60 frames a second: a key pressed just after a frame (as a poll lands) waits
+    # for the frame timer's next tick, up to two periods away (100 ms at 20 a second, 33 ms at 60).
+    # More frames are not more bytes: a frame carries only the spans that changed, and over a
+    # slow link a frame waits while the terminal is behind (tui/link.py). Measured with
+    # scripts/bench_pty.py at 8 KB/s on the demo farm: the same bytes a poll at 20 and at 60.
+    os.environ.setdefault("TEXTUAL_FPS", "60")
     from .launch import launch
 
     return launch(args)

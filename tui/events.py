@@ -163,7 +163,7 @@ class _Track:
     expected: dict[EventKind, tuple[str, datetime]] = field(default_factory=dict)
 
 
-OBSERVE_SLICE = 1000  # printers between two yields of `observe_steps`: ~2-3 ms
+OBSERVE_SLICE = 500  # printers between two yields of `observe_steps`: ~1-2 ms
 
 
 class EventDetector:
