@@ -57,6 +57,22 @@ async def test_ten_thousand_character_name_keeps_the_question_readable(app, sim_
         assert demo_farm.jobs[job_id].status_id == JobStatus.ABORTED
 
 
+async def test_the_footer_names_the_keys_the_buttons_name(app, sim_server, demo_farm):
+    """It said "⏎ Yes" under a "(y)" button: the focused button's enter came first."""
+    printer = next(p for p in sorted(demo_farm.printers.values(), key=lambda p: p.name) if p.state == "printing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.screen.active_list.select_printer(printer.id)
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        footer = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
+        assert footer == ["y Yes", "n No"], footer
+        await pilot.press("enter")  # enter still answers yes
+        await settle(pilot)
+        assert "job_cancel" in sim_server.calls
+
+
 async def test_buttons_name_the_keys_the_user_has(app, sim_server, demo_farm):
     """A `[keymap]` that moves yes/no changes what the buttons say, and the keys work."""
     printer = next(p for p in sorted(demo_farm.printers.values(), key=lambda p: p.name) if p.state == "printing")

@@ -29,8 +29,9 @@ class ConfirmScreen(FarmModal[bool | str]):
 
     BINDINGS = [
         # Priority: a focused button must not turn enter into "No".
-        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes", priority=True),
-        Binding("n,escape", "answer(False)", "No", id="confirm-no", priority=True),
+        # key_display: the footer names the key the buttons name; it showed ⏎ (the focused button's enter came first).
+        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes", priority=True, key_display="y"),
+        Binding("n,escape", "answer(False)", "No", id="confirm-no", priority=True, key_display="n"),
         Binding("s", "answer_third", "Third answer", id="confirm-third", priority=True, show=False),
     ]
 
