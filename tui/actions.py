@@ -170,6 +170,8 @@ class Outcome:
             return f"The cloud refused to {self.verb} on {self.printer_name}: {self.message}"
         if self.result is Result.UNKNOWN:
             return f"{subject}: outcome unknown ({self.message}); reading the printer again."
+        if self.result in (Result.NOT_SENT, Result.SESSION_ENDED):
+            return f"{self.printer_name}: not sent: {self.message}"
         return f"{self.printer_name}: {self.message}"
 
 
@@ -360,13 +362,13 @@ class ActionRunner:
     def _failed(kind: str, printer_id: int, name: str, exc: PrinterOSError, job_id: int | None) -> Outcome:
         """A failed request as an outcome: refused in the cloud's words, not sent, or unknown."""
         if isinstance(exc, AuthError):
-            message = f"not sent: the cloud ended the session ({exc.message})."
+            message = f"the cloud ended the session ({exc.message})."  # the result says "not sent"
             return Outcome(kind, printer_id, name, Result.SESSION_ENDED, message, job_id)
         if isinstance(exc, ApiError):
             return Outcome(kind, printer_id, name, Result.REFUSED, exc.message, job_id)
         if exc.outcome_unknown:  # sent, but the answer was lost: the cloud may have acted
             return Outcome(kind, printer_id, name, Result.UNKNOWN, exc.message, job_id)
-        message = f"not sent: the cloud could not be reached ({exc.message})."
+        message = f"the cloud could not be reached ({exc.message})."
         return Outcome(kind, printer_id, name, Result.NOT_SENT, message, job_id)
 
     async def job_for(self, target: Target, printer_id: int) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from api import AuthError, OutcomeUnknown, TransportError
 from tui.actions import ActionRunner, Result
+from tui.events import EventKind
 from tui.screens.confirm import ConfirmScreen
 
 from .helpers import SIZE, act, actions, first, select, settle
@@ -49,6 +50,9 @@ async def test_a_session_that_ends_under_a_confirm_dialog_says_not_sent_and_send
         assert demo_farm.printers[printer.id].state == "printing"
         message = next(m for t, m in notices(app) if t == "Not sent")
         assert "press c again once logged in" in message
+        assert "not sent" not in message.lower()  # the title says it; it said "not sent" twice more
+        logged = next(e.detail for e in app.events.log.newest_first() if e.kind == EventKind.ACTION)
+        assert logged.count("not sent") == 1, logged  # "not sent, session ended: not sent: the cloud…"
 
 
 def test_failures_become_outcomes_by_what_the_cloud_may_have_done():
