@@ -211,3 +211,18 @@ async def test_letters_after_slash_in_one_burst_trigger_no_action(app, sim_serve
             app.post_message(events.Key(key, char))
         await settle(pilot)
         assert app.screen.filter_text == "puc/xa/b"  # it went to the front: "/puc/xab"
+
+
+async def test_a_sort_keeps_the_selected_printer_in_view(app, demo_farm):
+    """A sort moved the selected printer off screen and left the view where it was (no › in sight)."""
+    async with app.run_test(size=(100, 12)) as pilot:
+        await settle(pilot)
+        for view in ("cards", "table"):
+            lst = app.screen.active_list
+            for _ in range(5):  # every sort, back to name
+                await pilot.press("s")
+                await pilot.pause()
+                top = lst.item_region(lst.cursor).y - lst.scroll_offset.y
+                assert lst.top_lines <= top < lst.size.height, (view, app.screen.sort_key, top)
+            await pilot.press("v")
+            await pilot.pause()

@@ -153,6 +153,7 @@ class PrinterGridScreen(FarmScreen[None]):
         if self.is_mounted:
             self.query_one(PrinterTable).set_sort(key)
             self.refresh_views()
+            self.active_list.reveal_cursor()  # the selected printer moved: show where to
 
     @on(PrinterTable.SortRequested)
     def _sort_from_header(self, event: PrinterTable.SortRequested) -> None:
@@ -185,10 +186,12 @@ class PrinterGridScreen(FarmScreen[None]):
     def watch_filter_text(self, _: str) -> None:
         if self.is_mounted:
             self.refresh_views()
+            self.active_list.reveal_cursor()
 
     def watch_workgroup(self, _: int | None) -> None:
         if self.is_mounted:
             self.refresh_views()
+            self.active_list.reveal_cursor()
 
     def action_clear_filter(self) -> None:
         """Escape shows the whole farm again: the filter and the workgroup both go."""

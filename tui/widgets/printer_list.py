@@ -229,6 +229,11 @@ class PrinterList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self._refresh_item(old)
         self._refresh_item(new)
+        self.reveal_cursor()
+
+    def reveal_cursor(self) -> None:
+        """Scroll the selected printer into view (a poll moving it does not; a sort or filter the user asks for does)."""
+        new = self.cursor
         if 0 <= new < len(self.items):
             region = self.item_region(new)
             if self.top_lines and new < self.columns:
