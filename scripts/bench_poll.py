@@ -52,7 +52,9 @@ STEPS: dict[str, list[float]] = defaultdict(list)  # step -> CPU seconds per cal
 
 def timed(owner: type, name: str, step: str) -> None:
     """Wrap `owner.name` so each call adds its CPU time to STEPS[step]."""
-    original = getattr(owner, name)
+    original = getattr(owner, name, None)
+    if original is None:  # an older farmdash without that step (for before/after figures)
+        return
     if asyncio.iscoroutinefunction(original):
 
         @functools.wraps(original)
@@ -80,6 +82,7 @@ def timed(owner: type, name: str, step: str) -> None:
 timed(CloudConnection, "_body", "parse")
 timed(FarmStore, "take_poll", "store")  # in slices: the CPU of the whole take, not one hold
 timed(RecordReader, "read", "records")
+timed(FarmEvents, "on_poll", "events")
 timed(FarmEvents, "take_poll", "events")  # in slices: the CPU of the whole take
 timed(PrinterList, "set_items", "set_items")
 timed(PrinterGridScreen, "refresh_views", "views")
