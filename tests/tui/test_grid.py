@@ -226,3 +226,25 @@ async def test_a_sort_keeps_the_selected_printer_in_view(app, demo_farm):
                 assert lst.top_lines <= top < lst.size.height, (view, app.screen.sort_key, top)
             await pilot.press("v")
             await pilot.pause()
+
+
+async def test_a_resize_and_a_view_toggle_keep_the_selected_printer_in_view(app, demo_farm):
+    """From 200 columns to 80 the selection went off screen; so did it on toggling cards/table."""
+
+    def in_view(lst) -> bool:
+        top = lst.item_region(lst.cursor).y - lst.scroll_offset.y
+        return lst.top_lines <= top < lst.size.height
+
+    async with app.run_test(size=(80, 14)) as pilot:
+        await settle(pilot)
+        for key in ("v", "v", "home", "v", "end", "v", "home", "v", "end"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert in_view(app.screen.active_list), (key, app.screen.table_view)
+        await pilot.resize_terminal(200, 40)
+        await settle(pilot)
+        await pilot.press("v", "end")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 14)
+        await settle(pilot)
+        assert in_view(app.screen.active_list)

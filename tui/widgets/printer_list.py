@@ -112,6 +112,7 @@ class PrinterList(ScrollView, can_focus=True):
         self._cache.clear()
         self._drawn.clear()
         self._update_virtual_size()
+        self.reveal_cursor()  # a smaller window (200 to 80 columns) keeps the selection in sight
         self.refresh()
         self._announce_visible()
 
