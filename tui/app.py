@@ -37,6 +37,7 @@ from .screens.help import HelpScreen
 from .screens.login import LoginScreen
 from .screens.printer_grid import PrinterGridScreen
 from .session import Credentials, LoginOutcome, SessionStore
+from .strips import keep_strips_acyclic
 from .sync import FarmSync
 
 __all__ = ["Credentials", "FarmDash", "SessionStore", "make_app"]
@@ -91,6 +92,7 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         files_dir: str | None = None,
     ) -> None:
         super().__init__()
+        keep_strips_acyclic()
         self.client = client
         self.clock = clock or (lambda: datetime.now(UTC))
         self.sync = FarmSync(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 
+from rich.segment import Segment
+from textual.strip import Strip
 from textual.widgets._footer import FooterKey
 
 from .conftest import settle
@@ -22,3 +24,18 @@ async def test_footer_keys_of_earlier_layouts_do_not_pile_up(app):
             await pilot.press("v")
             await pilot.pause()
         assert removed_footer_keys() == 0
+
+
+def test_a_strip_cut_whole_is_freed_when_dropped(app):
+    """Textual cached `[self]` on the strip: every rendered line was a cycle only the collector frees."""
+    assert app is not None  # the app installs the uncached whole-strip cut
+    gc.collect()
+    gc.disable()
+    try:
+        strip = Strip([Segment("▶ PRINTING 58%")])
+        assert strip.divide([strip.cell_length]) == [strip]
+        assert [part.text for part in strip.divide([2, strip.cell_length])] == ["▶ ", "PRINTING 58%"]
+        del strip
+        assert gc.collect() == 0  # freed by reference counting: nothing left for the collector
+    finally:
+        gc.enable()
