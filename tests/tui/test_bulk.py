@@ -295,3 +295,20 @@ async def test_the_preview_and_summary_name_the_users_keys(app, sim_server, demo
         await pilot.press("N")
         await pilot.pause()
         assert not isinstance(app.screen, BulkScreen)
+
+
+async def test_a_preview_with_nothing_to_send_offers_no_send_key(app, sim_server, demo_farm):
+    """Every marked printer skipped: the footer offered "y Send" beside "n closes: nothing to send"."""
+    targets = of_state(demo_farm, "ready")[:2]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await mark(pilot, *targets)
+        await pilot.press("p")  # nothing to pause on ready printers
+        await pilot.pause()
+        assert str(app.screen.query_one("#bulk-keys").render()) == "n closes: nothing to send"
+        footer = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
+        assert not any(key.split(" ", 1)[1] == "Send" for key in footer), footer
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(app.screen, BulkScreen)
+        assert actions(sim_server.calls) == []

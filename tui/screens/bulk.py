@@ -96,8 +96,10 @@ class BulkScreen(FarmModal[list[Outcome] | None]):
         self.query_one("#bulk-keys", Static).update(Text(keys, style="dim"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While sending, only stop applies (the footer says so)."""
-        return self.phase != "running" if action == "send" else True
+        """While sending, only stop applies (the footer says so); with nothing to send, no Send."""
+        if action == "send":
+            return self.phase == "done" or (self.phase == "preview" and bool(self.plan.to_send))
+        return True
 
     def action_send(self) -> None:
         if self.phase == "preview" and self.plan.to_send:
