@@ -248,3 +248,12 @@ async def test_a_resize_and_a_view_toggle_keep_the_selected_printer_in_view(app,
         await pilot.resize_terminal(80, 14)
         await settle(pilot)
         assert in_view(app.screen.active_list)
+
+
+async def test_a_filter_of_spaces_is_no_filter_in_the_header(app, demo_farm):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "space", "space", "enter")
+        await pilot.pause()
+        header = header_text(app)
+        assert "filter:" not in header and f"{len(demo_farm.printers)} printers" in header, header

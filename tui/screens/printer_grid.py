@@ -108,7 +108,7 @@ class PrinterGridScreen(FarmScreen[None]):
             notes.insert(0, f"{len(store.marked)} marked")
         if self.workgroup is not None:
             notes.insert(0, f"workgroup: {app.workgroups.get(self.workgroup, self.workgroup)}")
-        if self.filter_text:
+        if self.filter_text.strip():  # spaces alone filter nothing: no "filter: '   '"
             notes.insert(0, f"filter: {self.filter_text!r}")
         narrowed = bool(self.filter_text.strip()) or self.workgroup is not None
         show_farm(
