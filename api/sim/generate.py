@@ -172,6 +172,9 @@ def _history(farm: Farm, printer: Printer, files: list[File], users: list[User],
             break
 
 
+FARM_FILE_STATES = ("ready", "printing", "paused", "downloading", "bed_not_clear", "error", "notconnected")
+
+
 def _initial_state(
     farm: Farm, printer: Printer, state: str, files: list[File], users: list[User], *, extra_queue: bool = True
 ) -> None:
@@ -304,10 +307,15 @@ def farm_from_dict(
     if not files:
         files = [add_file(farm, owner, *spec) for spec in FILES[:4]]
     for entry in data.get("printers", []):
+        state = entry.get("state", "ready")
+        if state not in FARM_FILE_STATES:  # it was taken for "ready" without a word
+            raise ValueError(
+                f"printer {entry.get('name')!r}: state {state!r} is not one of {', '.join(FARM_FILE_STATES)}"
+            )
         ptype = type_by_name.get(str(entry.get("type", "")).lower()) or farm.printer_types[81]
         wgs = [wg_by_name[n] for n in entry.get("workgroups", []) if n in wg_by_name]
         printer = new_printer(farm, entry["name"], ptype, wgs)
-        _initial_state(farm, printer, entry.get("state", "ready"), files, list(farm.users.values()), extra_queue=False)
+        _initial_state(farm, printer, state, files, list(farm.users.values()), extra_queue=False)
         for _ in range(int(entry.get("queued", 0))):
             farm._new_job(printer, files[0], owner, farm.now(), autostart=bool(entry.get("autostart", False)))
     return farm

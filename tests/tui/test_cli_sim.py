@@ -82,3 +82,13 @@ def test_the_banner_names_the_demo_login_only_when_the_farm_accepts_it(served, c
     assert main(["sim", "--printers", "2"]) == 0
     served[1]["ready"]()
     assert "demo login: admin@example.com / demo" in capsys.readouterr().out
+
+
+def test_a_farm_file_state_the_sim_does_not_know_is_one_line_and_exit_2(served, capsys, tmp_path):
+    """state = "offline" made a ready printer without a word (the sim's word is notconnected)."""
+    farm_file = tmp_path / "farm.toml"
+    farm_file.write_text('[[printers]]\nname = "Bay7"\nstate = "offline"\n')
+    assert main(["sim", "--farm", str(farm_file)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("farmdash sim: cannot build the farm: printer 'Bay7': state 'offline' is not one of ready")
+    assert "notconnected" in err and len(err.splitlines()) == 1 and served == []
