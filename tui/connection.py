@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 from pathlib import Path
 
 from api import LIVE_ENDPOINT, TEST_ENDPOINT
@@ -47,11 +48,22 @@ def log_to_file(directory: Path | None) -> None:
     handler: logging.Handler = logging.NullHandler()
     if directory is not None:
         with contextlib.suppress(OSError):
-            handler = logging.FileHandler(directory / "farmdash.log", encoding="utf-8")
+            handler = logging.FileHandler(private_file(directory / "farmdash.log"), encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
+
+
+def private_file(path: Path) -> Path:
+    """The log may name printers, users and cloud text: 0600 like the session beside it, whatever
+    the umask, and tightened if an older version left it readable by others."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+    return path
 
 
 def session_path(endpoint: str, username: str) -> Path:

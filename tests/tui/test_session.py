@@ -139,6 +139,28 @@ def notices(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+def test_log_file_is_private_like_the_session(tmp_path, monkeypatch, keep_logging):
+    """The log sits beside the session in the 0700 state directory and is 0600 like it, also under
+    a loose umask and when an older version left it readable by others."""
+    from tui.config import Settings
+    from tui.launch import Start, prepare_state
+
+    monkeypatch.setenv("FARMDASH_STATE_DIR", str(tmp_path / "state"))
+    old_umask = os.umask(0o022)
+    try:
+        assert prepare_state(Start(Settings(), refresh=3600)) is True
+        log = tmp_path / "state" / "farmdash.log"
+        logging.getLogger("farmdash.test").warning("written")
+        assert mode(log) == 0o600 and "written" in log.read_text()
+        log.chmod(0o644)  # as older versions left it
+        assert prepare_state(Start(Settings(), refresh=3600)) is True
+        assert mode(log) == 0o600
+    finally:
+        os.umask(old_umask)
+        for handler in logging.getLogger().handlers:
+            handler.close()
+
+
 async def test_unwritable_state_directory_runs_and_says_so_once(
     sim_server, demo_farm, tmp_path, monkeypatch, keep_logging
 ):
