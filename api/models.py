@@ -83,7 +83,7 @@ class JobStatus(IntEnum):
 
     @property
     def label(self) -> str:
-        return {11: "queued", 21: "printing", 43: "failed", 45: "aborted", 77: "finished"}.get(self.value, "unknown")
+        return {11: "queued", 21: "printing", 43: "failed", 45: "cancelled", 77: "finished"}.get(self.value, "unknown")
 
     @property
     def is_active(self) -> bool:

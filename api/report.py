@@ -35,7 +35,7 @@ class CustomReport(CloudModel):
         return [None] * len(self.rows)
 
     def statuses(self, name: str = "Status") -> list[JobStatus]:
-        """The status column read as `JobStatus` (`DONE` is finished, `CANCELLED_WEB` aborted ...)."""
+        """The status column read as `JobStatus` (`DONE` is finished, `CANCELLED_WEB` cancelled, i.e. `ABORTED` ...)."""
         return [JobStatus.from_word(cell) if cell is not None else JobStatus.UNKNOWN for cell in self.column(name)]
 
 

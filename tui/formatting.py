@@ -17,7 +17,7 @@ JOB_LOOK: dict[JobStatus, tuple[str, str]] = {
     JobStatus.PRINTING: ("▶ printing", "cyan"),
     JobStatus.FINISHED: ("✓ finished", "green"),
     JobStatus.FAILED: ("! failed", "red"),
-    JobStatus.ABORTED: ("× aborted", "yellow"),
+    JobStatus.ABORTED: ("× cancelled", "yellow"),
     JobStatus.UNKNOWN: ("? unknown", "white"),
 }
 

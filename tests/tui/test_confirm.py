@@ -92,3 +92,32 @@ async def test_buttons_name_the_keys_the_user_has(app, sim_server, demo_farm):
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert demo_farm.printers[printer.id].state == "printing"
+
+
+async def test_a_cancelled_job_reads_cancelled_in_the_queue_and_its_detail(app, sim_server, demo_farm):
+    """The notice and the event log said "cancelled" while the queue and the job said "× aborted"."""
+    from tui.screens.job_detail import JobDetailScreen
+    from tui.screens.job_queue import JobQueueScreen
+
+    printer = next(p for p in sorted(demo_farm.printers.values(), key=lambda p: p.name) if p.state == "printing")
+    job_id = printer.current_job_id
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pilot.app.screen.active_list.select_printer(printer.id)
+        await pilot.pause()
+        await pilot.press("c", "y")
+        await settle(pilot)
+        assert demo_farm.jobs[job_id].status_id == JobStatus.ABORTED
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, JobQueueScreen)
+        table = app.screen.query_one("#jobs")
+        rows = {str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0]) for i in range(table.row_count)}
+        assert rows[str(job_id)] == "× cancelled", rows
+        assert not any("abort" in word for word in rows.values())
+        table.move_cursor(row=list(rows).index(str(job_id)))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, JobDetailScreen)
+        shown = app.export_screenshot()
+        assert "cancelled" in shown and "aborted" not in shown
