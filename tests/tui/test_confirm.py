@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 from rich.cells import cell_len
+from rich.console import Console
+from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from api import JobStatus
@@ -119,5 +123,7 @@ async def test_a_cancelled_job_reads_cancelled_in_the_queue_and_its_detail(app, 
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, JobDetailScreen)
-        shown = app.export_screenshot()
-        assert "cancelled" in shown and "aborted" not in shown
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#job-info", Static).content)
+        shown = console.export_text()
+        assert "× cancelled" in shown and "aborted" not in shown, shown
