@@ -176,3 +176,23 @@ async def test_stale_data_is_marked_on_every_card(app, demo_farm, sim_server):
             await poll(pilot, demo_farm, app.refresh_seconds)
         sim_server.faults.clear()
         assert grid.stale and grid.render_line(0).text.count("▲") == grid.columns
+
+
+async def test_an_empty_queue_says_queued_where_it_fits_and_the_short_form_where_not(app, demo_farm):
+    """A card with a queue said `◦1 queued` while an empty one said a bare `◦0` even with room."""
+    from dataclasses import replace
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        views = [app.store.view_of(pid, app.clock()) for pid in grid.visible_ids()]
+        empty = next(v for v in views if v.queued == 0)
+        width = grid.item_width
+
+        def kind_line(view) -> str:
+            return grid.render_item(view, width, False)[1].plain
+
+        short = replace(empty, type="MK4")
+        assert "MK4" in kind_line(short) and kind_line(short).rstrip(" │┃").endswith("◦0 queued")
+        crowded = replace(empty, type="M" * (width - 8))  # room for `◦0`, not for `◦0 queued`
+        assert kind_line(crowded).rstrip(" │┃").endswith(" ◦0") and "M" * (width - 8) in kind_line(crowded)

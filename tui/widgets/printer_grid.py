@@ -107,8 +107,14 @@ class PrinterGrid(PrinterList):
 
         kind = Text(cut_words(view.type or "—", inner), style=MUTED)
         if view.queued is not None:
-            # Queued jobs waiting for the printer: `◦3 queued`; an empty queue is a quiet `◦0`.
-            queue = Text(f"◦{view.queued} queued", style="bold") if view.queued else Text("◦0", style=MUTED)
+            # Queued jobs waiting for the printer: `◦3 queued`; an empty queue is a quiet `◦0 queued`,
+            # or `◦0` where the whole word would cut the printer's type.
+            if view.queued:
+                queue = Text(f"◦{view.queued} queued", style="bold")
+            elif cell_len(view.type or "—") + len(" ◦0 queued") <= inner:
+                queue = Text("◦0 queued", style=MUTED)
+            else:
+                queue = Text("◦0", style=MUTED)
             kind = Text(cut_words(view.type or "—", max(1, inner - queue.cell_len - 1)), style=MUTED)
             kind.append(" " * max(1, inner - kind.cell_len - queue.cell_len))
             kind.append_text(queue)
