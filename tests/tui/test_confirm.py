@@ -71,7 +71,7 @@ async def test_the_footer_names_the_keys_the_buttons_name(app, sim_server, demo_
         await pilot.press("c")
         await pilot.pause()
         footer = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
-        assert footer == ["y Yes", "n No"], footer
+        assert footer == ["y Yes, cancel the job", "n No, keep printing"], footer
         await pilot.press("enter")  # enter still answers yes
         await settle(pilot)
         assert "job_cancel" in sim_server.calls
@@ -91,7 +91,9 @@ async def test_buttons_name_the_keys_the_user_has(app, sim_server, demo_farm):
         labels = [str(app.screen.query_one(part).label) for part in ("#yes", "#no")]
         assert labels == ["Yes, cancel the job (j)", "No, keep printing (k)"]
         footer = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
-        assert footer == ["j Yes", "k No"], footer  # the dialog's keys, not the grid's under it
+        assert footer == ["j Yes, cancel the job", "k No, keep printing"], (
+            footer
+        )  # the dialog's keys, not the grid's under it
         await pilot.press("k")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
@@ -127,3 +129,17 @@ async def test_a_cancelled_job_reads_cancelled_in_the_queue_and_its_detail(app, 
         console.print(app.screen.query_one("#job-info", Static).content)
         shown = console.export_text()
         assert "× cancelled" in shown and "aborted" not in shown, shown
+
+
+def test_the_footer_names_what_the_buttons_name_with_a_third_answer():
+    """The tray-clear dialog's footer said Yes/No under "Clear only"/"Neither" and left out `s`."""
+    screen = ConfirmScreen(
+        "Clear the bed?", confirm_label="Clear only", no_label="Neither", third="Clear and start next"
+    )
+    shown = {b.id: b.description for bindings in screen._bindings.key_to_bindings.values() for b in bindings if b.show}
+    assert shown == {"confirm-yes": "Clear only", "confirm-no": "Neither", "confirm-third": "Clear and start next"}
+    plain_screen = ConfirmScreen("Quit?")
+    shown = {
+        b.id: b.description for bindings in plain_screen._bindings.key_to_bindings.values() for b in bindings if b.show
+    }
+    assert shown == {"confirm-yes": "Yes", "confirm-no": "No"}

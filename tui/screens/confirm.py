@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -51,6 +53,13 @@ class ConfirmScreen(FarmModal[bool | str]):
         self.confirm_label = fit_sentence(plain(confirm_label), word_width=NAME_CELLS, total_width=NAME_CELLS)
         self.no_label = no_label
         self.third = third
+        # The footer names what the buttons name ("Clear only", "Neither", the third answer), not Yes/No.
+        words = {"confirm-yes": self.confirm_label, "confirm-no": no_label, "confirm-third": third}
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(binding, description=words[binding.id], show=True) if words.get(binding.id or "") else binding
+                for binding in bindings
+            ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="-wide" if self.third else ""):
