@@ -54,10 +54,10 @@ class ConfirmScreen(FarmModal[bool | str]):
         self.no_label = no_label
         self.third = third
         # The footer names what the buttons name ("Clear only", "Neither", the third answer), not Yes/No.
-        words = {"confirm-yes": self.confirm_label, "confirm-no": no_label, "confirm-third": third}
+        words = {"confirm-yes": self.confirm_label, "confirm-no": no_label, "confirm-third": third or ""}
         for key, bindings in self._bindings.key_to_bindings.items():
             self._bindings.key_to_bindings[key] = [
-                replace(binding, description=words[binding.id], show=True) if words.get(binding.id or "") else binding
+                replace(binding, description=word, show=True) if (word := words.get(binding.id or "")) else binding
                 for binding in bindings
             ]
 
