@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from tui.cli import main
 from tui.commands import BindingCommands
-from tui.keymap import keymap_problems
+from tui.keymap import keymap_problems, known_ids
 from tui.screens.help import HelpScreen
 from tui.widgets.printer_grid import PrinterGrid
 
@@ -138,3 +141,12 @@ async def test_one_function_names_every_key_on_any_screen(sim_server, demo_farm)
             "X",
         ]
         assert app.binding_key("cancel") == "c"  # not in the keymap: the grid's own key, from under the dialog
+
+
+def test_the_readme_lists_every_binding_id_a_keymap_can_name():
+    """The README is where a user learns the ids for [keymap]: a new binding missing there is a key nobody can move."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    listing = readme[readme.index("Binding ids:") : readme.index("Logs go to")]
+    listed = set(re.findall(r"`([a-z][a-z0-9-]*)`", listing))
+    assert known_ids() - listed == set()
+    assert listed - known_ids() == set()
