@@ -292,6 +292,9 @@ async def test_the_preview_and_summary_name_the_users_keys(app, sim_server, demo
         assert sorted(actions(sim_server.calls)) == ["job_pause", "job_pause"]
         keys = str(app.screen.query_one("#bulk-keys").render())
         assert keys == "S or N closes", keys
+        await pilot.pause()
+        footer = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
+        assert footer == ["N Close"], footer  # not "S Send" once everything was sent
         await pilot.press("N")
         await pilot.pause()
         assert not isinstance(app.screen, BulkScreen)

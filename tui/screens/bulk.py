@@ -7,6 +7,7 @@ printer); escape during the run stops sending the rest, and the screen stays to 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from rich.text import Text
 from textual import work
@@ -62,7 +63,21 @@ class BulkScreen(FarmModal[list[Outcome] | None]):
     def on_mount(self) -> None:
         self.show()
 
+    def _footer_words(self) -> None:
+        """Once the run is done either key closes: the footer says Close, not Send / Send nothing."""
+        done = self.phase == "done"
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(binding, show=False)
+                if done and binding.id == "bulk-send"
+                else replace(binding, description="Close")
+                if done and binding.id == "bulk-stop"
+                else binding
+                for binding in bindings
+            ]
+
     def show(self) -> None:
+        self._footer_words()
         self.refresh_bindings()
         lines = Text()
         for index, line in enumerate(self.plan.lines):
