@@ -149,7 +149,7 @@ class FarmSync:
         self.login_reason = f"The cloud ended the session ({message}). Log in again."
         if self.session_store is not None:
             self.session_store.clear()
-        self.store.mark_stale(f"Session ended: {message}", self.clock())
+        self.store.mark_stale(f"Session ended: {message}; logging in again", self.clock())
 
     async def load_workgroups(self) -> None:
         try:

@@ -35,3 +35,17 @@ async def test_a_refused_session_is_not_a_login_storm(sim_server, lab, monkeypat
             await settle(pilot)
         assert sim_server.logins == len(tui.sync.RELOGIN_DELAYS)  # stopped, and stays stopped
         assert sim_server.calls.count("get_organization_printers_list") == polls
+
+
+async def test_a_refused_session_says_it_logs_in_again(sim_server, lab, monkeypatch):
+    """Between a refusal and the next login the header said only "Session ended: Unauthorized"."""
+    monkeypatch.setattr(tui.sync, "RELOGIN_DELAYS", (0.0, 600.0, 600.0))
+    sim_server.faults.update({"refuse_sessions": "unauthorized"})
+    app = build_app(sim_server, lab)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(40):
+            await settle(pilot)
+            if app.store.problem.startswith("Session ended"):
+                break
+        assert app.store.problem.endswith("; logging in again"), app.store.problem
+        assert not isinstance(app.screen, LoginScreen)
