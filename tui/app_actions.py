@@ -170,16 +170,15 @@ class ActionsWiring(App[None]):
         spec = ACTIONS[outcome.kind]
         if outcome.result is Result.DONE:
             self.notify(outcome.sentence, title="Done", timeout=4)
-        elif outcome.result is Result.SESSION_ENDED:
+        elif outcome.result in (Result.SESSION_ENDED, Result.NOT_SENT):
+            key = self.binding_key(spec.binding_id)
+            again = (
+                f"Nothing was sent; press {key} again once logged in."
+                if outcome.result is Result.SESSION_ENDED
+                else f"Press {key} again when the cloud answers."
+            )
             self.notify(
-                f"Could not {spec.verb} on {outcome.printer_name}: {outcome.message} "
-                f"Nothing was sent; press {self.binding_key(spec.binding_id)} again once logged in.",
-                title="Not sent", severity="error", timeout=10,
-            )  # fmt: skip
-        elif outcome.result is Result.NOT_SENT:
-            self.notify(
-                f"Could not {spec.verb} on {outcome.printer_name}: {outcome.message} "
-                f"Press {self.binding_key(spec.binding_id)} again when the cloud answers.",
+                f"Could not {spec.verb} on {outcome.printer_name}: {outcome.message} {again}",
                 title="Not sent", severity="error", timeout=10,
             )  # fmt: skip
         elif outcome.result is Result.UNKNOWN:
