@@ -328,7 +328,7 @@ class Printer(CloudModel):
     def state_kind(self) -> PrinterState:
         return PrinterState.parse(self.state)
 
-    def _temp(self, values: list[float | None] | None, index: int) -> float | None:
+    def _temp(self, values: tuple[float | None, ...] | None, index: int) -> float | None:
         if values is None or index >= len(values):
             return None
         return values[index]

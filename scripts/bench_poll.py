@@ -2,7 +2,7 @@
 the event loop.
 
 Starts `farmdash sim` in its own process and runs the real app headless (`App.run_test`, 160x48)
-on it over loopback HTTP, with the GC tuned as `farmdash` tunes it at start. Each poll moves the
+on it over loopback HTTP, with the GC run as `farmdash` runs it (`tui.collector`: once a poll, after its frame). Each poll moves the
 farm's clock 3 s, then the app reads the farm: the HTTP read and parse, the record reader, the
 store, the event detector, the grid's views and the screen's repaint. Figures are CPU time of the
 loop's thread (a busy machine does not inflate them):
@@ -42,7 +42,6 @@ from api.sim import DEMO_PASSWORD, DEMO_USERNAME
 from api.wire import CloudConnection
 from tui.app import Credentials, make_app
 from tui.event_hub import FarmEvents
-from tui.launch import tune_gc
 from tui.screens.printer_grid import PrinterGridScreen
 from tui.store import FarmStore
 from tui.widgets.printer_list import PrinterList
@@ -132,7 +131,7 @@ async def run(
         if sort != "name":
             app.screen.sort_key = sort
         await pilot.pause()
-        tune_gc()
+        app.collector.start()
         if thresholds:
             gc.set_threshold(*(int(n) for n in thresholds.split(",")))
         gc.callbacks.append(on_gc)

@@ -28,6 +28,7 @@ from .alerts import AlertSettings
 from .app_actions import ActionsWiring
 from .app_bulk import BulkWiring
 from .app_events import EventsWiring
+from .collector import PollCollector
 from .commands import BindingCommands
 from .eventlog import EventLog
 from .link import PacedOutput
@@ -105,6 +106,7 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         self.stagger_seconds = stagger_seconds
         self.files_dir = files_dir  # where the file picker opens
         self.upload_clock = time.monotonic  # upload speed and time left; snapshots pass a steady one
+        self.collector = PollCollector()  # `farmdash` starts it; tests keep Python's own timing
         self.runner = ActionRunner(client, self.store, read_only=read_only, sleep=sleep or asyncio.sleep)
         self.organization = organization
         self.username = username or (credentials.username if credentials else "")
@@ -249,6 +251,7 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
             self.session_lost(outcome.session_lost)
             return
         self.printers_changed.publish(None)
+        self.call_after_refresh(self.collector.after_poll)
         if outcome.ok and self.sync.wanted_lookups():
             self.resolve_current_jobs()
         self._after(self.sync.next_delay(), self.poll_printers, "printers-poll")

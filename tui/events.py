@@ -377,7 +377,7 @@ class EventDetector:
     def _watch_temperatures(self, track: _Track, printer: Printer, now: datetime) -> list[Event]:
         s = self.settings
         events = []
-        targets = printer.target_temps or []
+        targets = printer.target_temps or ()
         for index, target in enumerate(targets):
             actual = printer.temps[index] if printer.temps and index < len(printer.temps) else None
             if not target or actual is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import signal
 import sys
@@ -178,25 +177,10 @@ def prepare_app(app: FarmDash, start: Start) -> None:
         app.notify(notice, severity="warning", timeout=12)
 
 
-def tune_gc() -> None:
-    """Fewer, cheaper full garbage collections. A 5,000-printer poll allocates ~45,000 container
-    objects; with Python's default thresholds a full collection ran every other poll and held the
-    event loop 30-100 ms (a key pressed then waited). What start-up built lives as long as the app:
-    frozen, the collector never walks it again. Nearly all of a poll's garbage goes by reference
-    counting; what is cyclic is still collected (young collections, full ones far apart).
-
-    Young collections every 10,000 objects held the loop less (~3-8 ms each, against 15-35 ms once
-    a poll at 50,000) but RSS grew 3.6-5.4 MB a minute and passed 150 MB within ten minutes at
-    5,000 printers, where 50,000 stays under 130 MB (README, memory): these thresholds stay."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-
-
 def run_app(app: FarmDash, start: Start) -> int:
     """Run the dashboard; SIGTERM and SIGHUP end it the way `q` does, so the terminal is restored."""
     prepare_app(app, start)
-    tune_gc()
+    app.collector.start()
 
     async def run() -> None:
         loop = asyncio.get_running_loop()

@@ -94,7 +94,7 @@ def test_temps_with_junk_entries():
     printer = m.Printer.model_validate(
         {"id": 1, "temps": ["60.5", "", None, "abc", 1e308 * 10], "target_temps": "[0, 215]"}
     )
-    assert printer.temps == [60.5, None, None, None, None]
+    assert printer.temps == (60.5, None, None, None, None)
     assert printer.tool_target() == 215
 
 

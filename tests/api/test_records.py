@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 import pytest
@@ -79,6 +80,22 @@ async def test_unchanged_printer_is_not_validated_again(cloud, client):
     second = await client.get_organization_printers_list()
     assert second[0] is first[0] and second[2] is first[2]  # the same model: not read again
     assert second[1] is not first[1] and second[1].percent == 12.5
+
+
+async def test_a_change_inside_a_list_is_read_again_and_what_is_kept_costs_the_collector_nothing(cloud, client):
+    cloud.answer("get_organization_printers_list", farm(2))
+    first = await client.get_organization_printers_list()
+    cloud.answer("get_organization_printers_list", farm(2, p0={"temps": [22, 23]}))
+    second = await client.get_organization_printers_list()
+    assert second[0] is not first[0] and second[0].temps == (22.0, 23.0)
+    assert second[1] is first[1]
+    kept = client._records._raws["get_organization_printers_list"]
+    assert len(kept) == 2 and not any(gc.is_tracked(raw) for raw in kept.values())
+
+
+def test_a_record_marshal_cannot_write_is_never_taken_for_an_unchanged_one():
+    assert records_module.fingerprint({"id": 1, "at": object()}) is None
+    assert records_module.fingerprint({"id": 1, "temps": [1]}) != records_module.fingerprint({"id": 1, "temps": [1.0]})
 
 
 async def test_a_filtered_list_does_not_forget_the_rest_of_the_farm(cloud, client):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from rich.segment import Segment
+from textual.cache import FIFOCache
 from textual.strip import Strip
 from textual.widgets._footer import FooterKey
+
+from tui import strips
 
 from .conftest import settle
 
@@ -39,3 +43,31 @@ def test_a_strip_cut_whole_is_freed_when_dropped(app):
         assert gc.collect() == 0  # freed by reference counting: nothing left for the collector
     finally:
         gc.enable()
+
+
+def test_strip_caches_are_made_on_first_use_with_textuals_sizes(app):
+    """A strip builds no cache until it needs one; the lazy ones are the ones Textual makes, at its sizes."""
+    assert app is not None  # the app installs the lazy caches
+    textual_made = object.__new__(Strip)
+    strips._textual_init(textual_made, [Segment("x")])
+    made = {name: getattr(textual_made, name) for name in Strip.__slots__ if name.endswith("_cache")}
+    eager = {name: cache._maxsize for name, cache in made.items() if isinstance(cache, FIFOCache)}
+    assert eager == strips.LAZY_CACHES
+
+    strip = Strip([Segment("▶ PRINTING 58%")])
+    assert [name for name in strips.LAZY_CACHES if _is_set(strip, name)] == []
+    cropped = strip.crop(2, 10)
+    assert cropped.text == "PRINTING"
+    assert strip.crop(2, 10) is cropped  # the crop cache was made on first use and holds the crop
+    assert _is_set(strip, "_crop_cache") and not _is_set(strip, "_style_cache")
+    with pytest.raises(AttributeError):
+        strip.no_such_thing  # noqa: B018
+
+
+def _is_set(strip: Strip, name: str) -> bool:
+    """Whether the slot holds a value, without the lazy hook making one."""
+    try:
+        getattr(Strip, name).__get__(strip, Strip)
+    except AttributeError:
+        return False
+    return True

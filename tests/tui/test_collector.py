@@ -1,0 +1,78 @@
+"""The garbage collector runs between polls, after the poll's frame, and never lets garbage outlive a poll."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from tui.collector import SAFETY_THRESHOLDS, PollCollector
+
+from .helpers import settle
+
+
+class Node:
+    """Something a cycle can be made of, and a weak reference can watch."""
+
+    other: Node | None = None
+
+
+def cyclic_garbage() -> weakref.ref[Node]:
+    first, second = Node(), Node()
+    first.other, second.other = second, first
+    return weakref.ref(first)
+
+
+@pytest.fixture
+def python_gc_restored():
+    """`PollCollector.start` freezes and retunes the process's collector: put it back for the other tests."""
+    thresholds = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+async def test_a_poll_frees_the_cyclic_garbage_made_before_it(app, python_gc_restored):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.collector.start()
+        assert gc.get_threshold() == SAFETY_THRESHOLDS
+        garbage = cyclic_garbage()
+        await pilot.pause()
+        assert garbage() is not None  # the automatic collector waits for 100,000 new objects
+        app.poll_printers()
+        await settle(pilot)
+        assert garbage() is None
+        assert app.collector.polls == 1 and len(app.collector.pauses) == 1
+
+
+async def test_without_start_the_app_leaves_the_collector_alone(app):
+    """Tests and embedders keep Python's own timing; only `farmdash` itself takes it over."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.poll_printers()
+        await settle(pilot)
+        assert app.collector.polls == 0 and not app.collector.pauses
+
+
+def test_a_slow_whole_collection_runs_every_tenth_poll_only(python_gc_restored):
+    """A farm far larger than measured: young collections between polls, a whole one now and then."""
+    collector = PollCollector()
+    collector.start()
+    generations: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        collector.after_poll()
+        collector.last_whole = 1.0  # as if that whole collection had taken a second
+        for _ in range(10):
+            collector.after_poll()
+    finally:
+        gc.callbacks.remove(seen)
+    # the tenth poll's whole collection was quick again, so the next poll goes back to whole ones
+    assert generations == [2] + [0] * 8 + [2, 2]
