@@ -85,6 +85,7 @@ timed(FarmEvents, "on_poll", "events")
 timed(FarmEvents, "take_poll", "events")  # in slices: the CPU of the whole take
 timed(PrinterList, "set_items", "set_items")
 timed(PrinterGridScreen, "refresh_views", "views")
+timed(PrinterList, "draw_ahead", "draw")  # in slices: the CPU of the whole drawing
 
 
 async def run(

@@ -36,7 +36,7 @@ from .output import by_span
 from .safe import plain
 from .screens.help import HelpScreen
 from .screens.login import LoginScreen
-from .screens.printer_grid import PrinterGridScreen
+from .screens.printer_grid import DRAWING_GROUP, PrinterGridScreen
 from .session import Credentials, LoginOutcome, SessionStore
 from .strips import keep_strips_acyclic
 from .sync import FarmSync
@@ -55,6 +55,7 @@ TASK_WORDS = {
     "connect": "logging in",
     "poll_jobs": "reading the job queue",
     "load_job": "reading the job",
+    "refresh_views_in_slices": "drawing the printers",
 }
 
 REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
@@ -251,10 +252,17 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
             self.session_lost(outcome.session_lost)
             return
         self.printers_changed.publish(None)
-        self.call_after_refresh(self.collector.after_poll)
+        self.call_after_refresh(self._collect_when_drawn)
         if outcome.ok and self.sync.wanted_lookups():
             self.resolve_current_jobs()
         self._after(self.sync.next_delay(), self.poll_printers, "printers-poll")
+
+    def _collect_when_drawn(self) -> None:
+        """The collector's turn comes once the poll's cards are drawn and on screen, not between."""
+        if any(worker.group == DRAWING_GROUP and not worker.is_finished for worker in self.workers):
+            self.call_after_refresh(self._collect_when_drawn)
+            return
+        self.collector.after_poll()
 
     @work(exclusive=True, group="jobs-resolve", exit_on_error=False)
     async def resolve_current_jobs(self) -> None:

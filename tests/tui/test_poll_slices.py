@@ -11,6 +11,8 @@ from tui.event_hub import FarmEvents
 from tui.eventlog import EventLog
 from tui.events import OBSERVE_SLICE
 
+from .helpers import settle
+
 
 def what(events):
     """Events without their random ids."""
@@ -45,3 +47,41 @@ async def test_a_poll_taken_in_slices_finds_what_one_piece_finds_and_lets_the_lo
         found += len(events)
     assert found > 20  # jobs ended, failed and started meanwhile
     assert what(sliced.log.events.values()) == what(whole.log.events.values())
+
+
+async def test_a_polls_cards_are_drawn_in_slices_before_the_grid_shows_them(app, demo_farm):
+    """The cards a poll changed are drawn a few at a time with the loop free between, and the grid
+    then shows them without drawing any card in one piece."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        grid = app.screen.active_list
+        drawn: list[int] = []
+        draw_card = grid.render_item
+
+        def counting(view, width, selected):
+            drawn.append(view.id)
+            return draw_card(view, width, selected)
+
+        grid.render_item = counting
+        demo_farm.step(60)  # temperatures and progress move on most cards
+        await app.sync.poll()
+        screen = app.screen
+        views = app.store.rows(app.clock(), sort=screen.sort_key)
+        turns = 0
+
+        async def a_key_meanwhile():
+            nonlocal turns
+            while True:
+                turns += 1
+                await asyncio.sleep(0)
+
+        other = asyncio.create_task(a_key_meanwhile())
+        await asyncio.sleep(0)
+        await grid.draw_ahead(views, slice_seconds=0)
+        other.cancel()
+        on_screen = len(drawn)
+        assert on_screen >= 12 and turns >= on_screen - 1  # a yield after each card
+        screen.refresh_views(views)
+        await pilot.pause()
+        assert len(drawn) == on_screen  # nothing left to draw: every changed card was ready
+        assert set(drawn) <= set(views.ids[: grid.columns * (grid.size.height // grid.ITEM_HEIGHT + 1)])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import Input
 
-from ..store import SORT_ORDER
+from ..store import SORT_ORDER, PrinterView
+from ..view_rows import ViewRows
 from ..widgets.fit_footer import FitFooter
 from ..widgets.printer_grid import PrinterGrid
 from ..widgets.printer_list import PrinterList
@@ -18,6 +19,8 @@ from .base import FarmScreen, action_bindings
 from .job_queue import JobQueueScreen
 from .reports import ReportsScreen
 from .workgroup_picker import WorkgroupPicker
+
+DRAWING_GROUP = "grid-views"  # the worker drawing a poll's cards (the collector waits for it)
 
 
 class PrinterGridScreen(FarmScreen[None]):
@@ -84,12 +87,23 @@ class PrinterGridScreen(FarmScreen[None]):
             store = self.app.store
             self.active_list.update_items([view for pid in changed if (view := store.view_of(pid, now)) is not None])
             return
-        self.refresh_views()
+        self.refresh_views_in_slices()
 
-    def refresh_views(self) -> None:
+    @work(exclusive=True, group=DRAWING_GROUP, exit_on_error=False)
+    async def refresh_views_in_slices(self) -> None:
+        """A poll's views, with the changed cards drawn a few at a time first (a newer poll
+        cancels this one and starts again)."""
+        app = self.app
+        views = app.store.rows(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
+        await self.active_list.draw_ahead(views)
+        self.refresh_views(views)
+
+    def refresh_views(self, views: list[PrinterView] | ViewRows | None = None) -> None:
+        """Show the store's printers under the filter, workgroup and sort (`views`: already made)."""
         app = self.app
         store = app.store
-        views = store.rows(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
+        if views is None:
+            views = store.rows(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
         self.active_list.set_items(views)
         self.active_list.set_stale(store.stale_since is not None)
         if not views:
