@@ -10,6 +10,7 @@ from tui.alerts import AlertSettings
 from tui.event_hub import FarmEvents
 from tui.eventlog import EventLog
 from tui.events import OBSERVE_SLICE
+from tui.widgets import printer_list
 
 from .helpers import settle
 
@@ -81,7 +82,36 @@ async def test_a_polls_cards_are_drawn_in_slices_before_the_grid_shows_them(app,
         other.cancel()
         on_screen = len(drawn)
         assert on_screen >= 12 and turns >= on_screen - 1  # a yield after each card
-        screen.refresh_views(views)
+        screen.refresh_views()
         await pilot.pause()
         assert len(drawn) == on_screen  # nothing left to draw: every changed card was ready
         assert set(drawn) <= set(views.ids[: grid.columns * (grid.size.height // grid.ITEM_HEIGHT + 1)])
+
+
+async def test_a_filter_typed_while_a_polls_cards_are_drawn_is_kept(app, demo_farm, monkeypatch):
+    monkeypatch.setattr(printer_list, "DRAW_SLICE_SECONDS", 0)  # a yield after every card
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        wanted = sorted(demo_farm.printers.values(), key=lambda p: p.name)[0].name
+        demo_farm.step(60)
+        await app.sync.poll()
+        grid = screen.active_list
+        drawn: list[int] = []
+        draw_card = grid.render_item
+
+        def counting(view, width, selected):
+            drawn.append(view.id)
+            return draw_card(view, width, selected)
+
+        grid.render_item = counting
+        # The worker's own body, so that no newer worker can replace it meanwhile.
+        drawing = asyncio.create_task(type(screen).refresh_views_in_slices.__wrapped__(screen))
+        for _ in range(100):
+            if drawn:
+                break  # the drawing has begun, with the rows as they were
+            await asyncio.sleep(0)
+        assert drawn and not drawing.done()
+        screen.filter_text = wanted  # shows the one printer at once
+        await drawing
+        assert [view.name for view in screen.active_list.items] == [wanted]

@@ -92,18 +92,20 @@ class PrinterGridScreen(FarmScreen[None]):
     @work(exclusive=True, group=DRAWING_GROUP, exit_on_error=False)
     async def refresh_views_in_slices(self) -> None:
         """A poll's views, with the changed cards drawn a few at a time first (a newer poll
-        cancels this one and starts again)."""
-        app = self.app
-        views = app.store.rows(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
-        await self.active_list.draw_ahead(views)
-        self.refresh_views(views)
+        cancels this one and starts again). The rows are asked for again once drawn: a filter
+        typed or a job found meanwhile is shown, and the store hands back the same views, so
+        the drawn cards are found in the cache."""
+        await self.active_list.draw_ahead(self.rows())
+        self.refresh_views()
 
-    def refresh_views(self, views: list[PrinterView] | ViewRows | None = None) -> None:
-        """Show the store's printers under the filter, workgroup and sort (`views`: already made)."""
+    def rows(self) -> list[PrinterView] | ViewRows:
+        app = self.app
+        return app.store.rows(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
+
+    def refresh_views(self) -> None:
         app = self.app
         store = app.store
-        if views is None:
-            views = store.rows(app.clock(), text=self.filter_text, workgroup=self.workgroup, sort=self.sort_key)
+        views = self.rows()
         self.active_list.set_items(views)
         self.active_list.set_stale(store.stale_since is not None)
         if not views:

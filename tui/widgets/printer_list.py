@@ -168,7 +168,7 @@ class PrinterList(ScrollView, can_focus=True):
             self.refresh()
         self._announce_visible()
 
-    async def draw_ahead(self, items: Sequence[PrinterView], slice_seconds: float = DRAW_SLICE_SECONDS) -> None:
+    async def draw_ahead(self, items: Sequence[PrinterView], slice_seconds: float | None = None) -> None:
         """Draw the items `set_items(items)` will show on screen into the strip cache, a few at a
         time with a yield to the event loop between: a poll changes ~20 cards at 5,000 printers,
         ~15 ms of drawing in one piece that a key pressed then waited behind. `set_items` then
@@ -180,6 +180,8 @@ class PrinterList(ScrollView, can_focus=True):
         first_row = max(0, scroll_y // self.ITEM_HEIGHT)
         last_row = (scroll_y + self.size.height) // self.ITEM_HEIGHT
         selected_id = self.selected.id if self.selected else None
+        if slice_seconds is None:
+            slice_seconds = DRAW_SLICE_SECONDS
         clock = time.perf_counter
         deadline = clock() + slice_seconds
         for index in range(first_row * columns, min(len(items), (last_row + 1) * columns)):
