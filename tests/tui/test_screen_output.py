@@ -137,3 +137,25 @@ async def test_ctrl_l_repaints_every_cell(app):
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert terminal.stale_rows() == []
+
+
+async def test_a_view_toggle_draws_the_list_once_and_not_the_header(app):
+    """A toggle used to repaint the whole screen (a reactive on the screen, the focus moving) and
+    then the list again (its resize): two full frames, seconds each on a slow link."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        terminal = Terminal(app, (160, 48))
+        await settle(pilot)
+        await pilot.press("v", "v")  # the table has been shown once: from now on, its size is known
+        await settle(pilot)
+        terminal.watch_regions()
+        for view in (PrinterTable, PrinterGrid):
+            terminal.regions.clear()
+            await pilot.press("v")
+            await settle(pilot)
+            shown = app.screen.query_one(view)
+            assert shown.display
+            list_region = shown.region
+            over_list = [region for region in terminal.regions if list_region.overlaps(region)]
+            assert over_list == [list_region], over_list  # drawn once, whole
+            assert not any(region.y < list_region.y for region in terminal.regions), terminal.regions
+            assert terminal.stale_rows() == []

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from textual import events, on
 from textual.binding import Binding
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.worker import Worker
 
 from ..actions import ACTIONS
@@ -32,9 +34,17 @@ def action_bindings(*, on_job: bool) -> list[Binding]:
     ]  # fmt: skip
 
 
+# Textual repaints the whole screen whenever focus moves (a view toggle, the filter box): a full
+# frame, ~23 KB at 160x48, ~3 s of an 8 KB/s link. The widgets that gain and lose focus repaint
+# themselves, so the screen need not; `_watch_focused` still runs (the footer's keys).
+UNPAINTED_FOCUS: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+
 class FarmScreen(Screen[ResultType]):
     if TYPE_CHECKING:
         app: FarmDash  # the typed App, for the type checker only
+
+    focused = UNPAINTED_FOCUS
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.app.worker_changed(event.worker)
@@ -54,6 +64,8 @@ class FarmScreen(Screen[ResultType]):
 class FarmModal(ModalScreen[ResultType]):
     if TYPE_CHECKING:
         app: FarmDash  # the typed App, for the type checker only
+
+    focused = UNPAINTED_FOCUS
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.app.worker_changed(event.worker)

@@ -63,8 +63,8 @@ class EventLogScreen(FarmScreen[None]):
         Binding("enter", "open_printer", "Open printer", id="open-printer", show=False),
     ]
 
-    filter_text: reactive[str] = reactive("")
-    kind_filter: reactive[str | None] = reactive(None)
+    filter_text: reactive[str] = reactive("", repaint=False)  # the watchers repaint what changes
+    kind_filter: reactive[str | None] = reactive(None, repaint=False)
 
     def compose(self) -> ComposeResult:
         yield Static(id="log-title")

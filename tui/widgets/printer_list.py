@@ -82,6 +82,7 @@ class PrinterList(ScrollView, can_focus=True):
         # What each line on screen shows, by virtual line: one strip per column (None: blank).
         self._drawn: dict[int, tuple[Strip | None, ...]] = {}
         self._held: tuple[int, int, float] | None = None  # (printer, place, until): see hold_place
+        self._sized_for: Size | None = None  # the size the caches and the drawn lines are for
 
     # --- geometry (subclasses may lay items out in columns) -------------------------------------
 
@@ -113,6 +114,15 @@ class PrinterList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.content_width, rows * self.ITEM_HEIGHT + self.top_lines)
 
     def on_resize(self, event: events.Resize) -> None:
+        if self._sized_for is None or event.size == self._sized_for:
+            # Shown for the first time, or again at the size it had (a view toggle): Textual has
+            # just drawn it whole for being shown, and a second whole repaint would send the
+            # same ~14-23 KB frame again (seconds on a slow link).
+            self._sized_for = event.size
+            self._update_virtual_size()
+            self._announce_visible()
+            return
+        self._sized_for = event.size
         self._cache.clear()
         self._drawn.clear()
         self._update_virtual_size()
@@ -390,11 +400,23 @@ class PrinterList(ScrollView, can_focus=True):
             segments.append(Segment(" " * (width - used), self.rich_style))
         return Strip(segments, width)
 
-    def on_focus(self) -> None:
-        self._refresh_item(self.cursor)
+    # Textual's own focus handlers repaint the whole widget; here focus changes only how the
+    # selected item looks (no :focus style applies to the list), so only that item is repainted.
+    # A view toggle otherwise sent the list twice (once shown, once focused).
 
-    def on_blur(self) -> None:
+    def _on_focus(self, event: events.Focus) -> None:
+        event.prevent_default()  # Textual's handler is not called after this one
+        self.has_focus = True
         self._refresh_item(self.cursor)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self))
+
+    def _on_blur(self, event: events.Blur) -> None:
+        event.prevent_default()
+        self.has_focus = False
+        self._refresh_item(self.cursor)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
 
 
 SELECTED = Style(reverse=True)
