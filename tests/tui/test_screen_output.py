@@ -10,10 +10,11 @@ import pyte
 from textual.geometry import Region
 
 from api import PrinterState
+from api.sim import FarmSettings, SimClock, generate_farm
 from tui.widgets.printer_grid import PrinterGrid
 from tui.widgets.printer_table import PrinterTable
 
-from .conftest import settle
+from .conftest import build_app, settle
 
 
 class Terminal:
@@ -158,4 +159,28 @@ async def test_a_view_toggle_draws_the_list_once_and_not_the_header(app):
             over_list = [region for region in terminal.regions if list_region.overlaps(region)]
             assert over_list == [list_region], over_list  # drawn once, whole
             assert not any(region.y < list_region.y for region in terminal.regions), terminal.regions
+            assert terminal.stale_rows() == []
+
+
+async def test_a_long_grid_shown_again_for_the_first_time_is_drawn_once(sim_server):
+    """The grid's virtual width was taken before its scrollbar appeared: the first toggle back to
+    the cards used to draw the grid twice. (The table's very first showing still is: Textual lays
+    a widget out again once its scrollbar appears.)"""
+    farm = generate_farm(300, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7, realistic=True))
+    sim_server.farm = farm
+    app = build_app(sim_server, farm)
+    async with app.run_test(size=(160, 48)) as pilot:
+        terminal = Terminal(app, (160, 48))
+        await settle(pilot)
+        await pilot.press("v")  # the table, for the first time
+        await settle(pilot)
+        terminal.watch_regions()
+        for view in (PrinterGrid, PrinterTable):
+            terminal.regions.clear()
+            await pilot.press("v")
+            await settle(pilot)
+            shown = app.screen.query_one(view)
+            content = shown.scrollable_content_region  # without the scrollbar's column
+            over_list = [region for region in terminal.regions if content.overlaps(region)]
+            assert len(over_list) == 1 and over_list[0].contains_region(content), (view, over_list)
             assert terminal.stale_rows() == []

@@ -113,13 +113,25 @@ class PrinterList(ScrollView, can_focus=True):
         rows = -(-len(self.items) // max(1, self.columns))
         self.virtual_size = Size(self.content_width, rows * self.ITEM_HEIGHT + self.top_lines)
 
+    def _settle_virtual_size(self) -> None:
+        """The virtual size at the size the list is shown at, with no repaint when only its width
+        moved. Both lists scroll only up and down, and the width taken while hidden (0) or before
+        the scrollbar appeared (one column more) is not what is drawn: Textual would repaint the
+        whole list for it, right after drawing it whole for being shown."""
+        rows = -(-len(self.items) // max(1, self.columns))
+        settled = Size(self.content_width, rows * self.ITEM_HEIGHT + self.top_lines)
+        if settled.height == self.virtual_size.height:
+            self.set_reactive(PrinterList.virtual_size, settled)
+        else:
+            self.virtual_size = settled
+
     def on_resize(self, event: events.Resize) -> None:
         if self._sized_for is None or event.size == self._sized_for:
             # Shown for the first time, or again at the size it had (a view toggle): Textual has
             # just drawn it whole for being shown, and a second whole repaint would send the
             # same ~14-23 KB frame again (seconds on a slow link).
             self._sized_for = event.size
-            self._update_virtual_size()
+            self._settle_virtual_size()
             self._announce_visible()
             return
         self._sized_for = event.size
