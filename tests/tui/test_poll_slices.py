@@ -50,20 +50,26 @@ async def test_a_poll_taken_in_slices_finds_what_one_piece_finds_and_lets_the_lo
     assert what(sliced.log.events.values()) == what(whole.log.events.values())
 
 
+def count_drawn_cards(grid) -> list[int]:
+    """The ids of the cards the grid draws from now on, one entry a drawing."""
+    drawn: list[int] = []
+    draw_card = grid.render_item
+
+    def counting(view, width, selected):
+        drawn.append(view.id)
+        return draw_card(view, width, selected)
+
+    grid.render_item = counting
+    return drawn
+
+
 async def test_a_polls_cards_are_drawn_in_slices_before_the_grid_shows_them(app, demo_farm):
     """The cards a poll changed are drawn a few at a time with the loop free between, and the grid
     then shows them without drawing any card in one piece."""
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         grid = app.screen.active_list
-        drawn: list[int] = []
-        draw_card = grid.render_item
-
-        def counting(view, width, selected):
-            drawn.append(view.id)
-            return draw_card(view, width, selected)
-
-        grid.render_item = counting
+        drawn = count_drawn_cards(grid)
         demo_farm.step(60)  # temperatures and progress move on most cards
         await app.sync.poll()
         screen = app.screen
@@ -96,15 +102,7 @@ async def test_a_filter_typed_while_a_polls_cards_are_drawn_is_kept(app, demo_fa
         wanted = sorted(demo_farm.printers.values(), key=lambda p: p.name)[0].name
         demo_farm.step(60)
         await app.sync.poll()
-        grid = screen.active_list
-        drawn: list[int] = []
-        draw_card = grid.render_item
-
-        def counting(view, width, selected):
-            drawn.append(view.id)
-            return draw_card(view, width, selected)
-
-        grid.render_item = counting
+        drawn = count_drawn_cards(screen.active_list)
         # The worker's own body, so that no newer worker can replace it meanwhile.
         drawing = asyncio.create_task(type(screen).refresh_views_in_slices.__wrapped__(screen))
         for _ in range(100):

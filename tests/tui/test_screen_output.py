@@ -140,6 +140,20 @@ async def test_ctrl_l_repaints_every_cell(app):
         assert terminal.stale_rows() == []
 
 
+async def toggle_to(pilot, terminal: Terminal, view: type) -> PrinterGrid | PrinterTable:
+    """Toggle the view; check the list now shown was drawn once, whole, and the screen is right."""
+    terminal.regions.clear()
+    await pilot.press("v")
+    await settle(pilot)
+    shown = pilot.app.screen.query_one(view)
+    assert shown.display
+    content = shown.scrollable_content_region  # without a scrollbar's column
+    over_list = [region for region in terminal.regions if content.overlaps(region)]
+    assert len(over_list) == 1 and over_list[0].contains_region(content), (view, over_list)
+    assert terminal.stale_rows() == []
+    return shown
+
+
 async def test_a_view_toggle_draws_the_list_once_and_not_the_header(app):
     """A toggle used to repaint the whole screen (a reactive on the screen, the focus moving) and
     then the list again (its resize): two full frames, seconds each on a slow link."""
@@ -150,16 +164,8 @@ async def test_a_view_toggle_draws_the_list_once_and_not_the_header(app):
         await settle(pilot)
         terminal.watch_regions()
         for view in (PrinterTable, PrinterGrid):
-            terminal.regions.clear()
-            await pilot.press("v")
-            await settle(pilot)
-            shown = app.screen.query_one(view)
-            assert shown.display
-            list_region = shown.region
-            over_list = [region for region in terminal.regions if list_region.overlaps(region)]
-            assert over_list == [list_region], over_list  # drawn once, whole
-            assert not any(region.y < list_region.y for region in terminal.regions), terminal.regions
-            assert terminal.stale_rows() == []
+            shown = await toggle_to(pilot, terminal, view)
+            assert not any(region.y < shown.region.y for region in terminal.regions), terminal.regions
 
 
 async def test_a_long_grid_shown_again_for_the_first_time_is_drawn_once(sim_server):
@@ -176,11 +182,4 @@ async def test_a_long_grid_shown_again_for_the_first_time_is_drawn_once(sim_serv
         await settle(pilot)
         terminal.watch_regions()
         for view in (PrinterGrid, PrinterTable):
-            terminal.regions.clear()
-            await pilot.press("v")
-            await settle(pilot)
-            shown = app.screen.query_one(view)
-            content = shown.scrollable_content_region  # without the scrollbar's column
-            over_list = [region for region in terminal.regions if content.overlaps(region)]
-            assert len(over_list) == 1 and over_list[0].contains_region(content), (view, over_list)
-            assert terminal.stale_rows() == []
+            await toggle_to(pilot, terminal, view)
