@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets._footer import FooterKey
 
+from api.sim import FarmSettings, SimClock, generate_farm
 from api.sim.printers import job_json
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.printer_grid import PrinterGridScreen
@@ -257,3 +258,24 @@ async def test_a_filter_of_spaces_is_no_filter_in_the_header(app, demo_farm):
         await pilot.pause()
         header = header_text(app)
         assert "filter:" not in header and f"{len(demo_farm.printers)} printers" in header, header
+
+
+async def test_the_selected_printer_is_in_view_after_a_filter_and_a_view_toggle(sim_server):
+    """Filter in the table, clear the filter, back to the cards: the selected card is on screen
+    (a toggle that skipped the resize's scroll once left the grid at its last row)."""
+    farm = generate_farm(300, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7, realistic=True))
+    sim_server.farm = farm
+    app = build_app(sim_server, farm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "slash", *"UM2", "enter")
+        await settle(pilot)
+        chosen = app.screen.active_list.selected
+        assert chosen is not None and chosen.name.startswith("UM2")
+        await pilot.press("escape", "v")
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        assert grid.selected is not None and grid.selected.id == chosen.id
+        card = grid.item_region(grid.cursor)
+        top = grid.scroll_offset.y
+        assert top <= card.y and card.bottom <= top + grid.size.height, (card, top)

@@ -132,6 +132,7 @@ class PrinterList(ScrollView, can_focus=True):
             # same ~14-23 KB frame again (seconds on a slow link).
             self._sized_for = event.size
             self._settle_virtual_size()
+            self.reveal_cursor()  # a selection made while hidden is scrolled to now (no-op if in view)
             self._announce_visible()
             return
         self._sized_for = event.size
