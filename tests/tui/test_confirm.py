@@ -35,16 +35,25 @@ def test_fit_sentence_cuts_names_then_the_whole():
     assert many.startswith("Cancel ab") and many.endswith("? No undo.") and cell_len(many) == 240
 
 
+def first_printing(farm):
+    return next(p for p in sorted(farm.printers.values(), key=lambda p: p.name) if p.state == "printing")
+
+
+async def ask_to_cancel(pilot, printer) -> None:
+    """Select the printer and press the cancel key: the confirm dialog is up."""
+    await settle(pilot)
+    pilot.app.screen.active_list.select_printer(printer.id)
+    await pilot.pause()
+    await pilot.press("c")
+    await pilot.pause()
+
+
 async def test_ten_thousand_character_name_keeps_the_question_readable(app, sim_server, demo_farm):
-    printer = next(p for p in sorted(demo_farm.printers.values(), key=lambda p: p.name) if p.state == "printing")
+    printer = first_printing(demo_farm)
     job_id = printer.current_job_id
     printer.name = "Q" * 10_000
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        pilot.app.screen.active_list.select_printer(printer.id)
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
+        await ask_to_cancel(pilot, printer)
         assert isinstance(app.screen, ConfirmScreen)
         question = str(app.screen.query_one("#confirm-question").render())
         assert question.startswith("Cancel ") and "QQQ…QQQ" in question
@@ -63,13 +72,9 @@ async def test_ten_thousand_character_name_keeps_the_question_readable(app, sim_
 
 async def test_the_footer_names_the_keys_the_buttons_name(app, sim_server, demo_farm):
     """It said "⏎ Yes" under a "(y)" button: the focused button's enter came first."""
-    printer = next(p for p in sorted(demo_farm.printers.values(), key=lambda p: p.name) if p.state == "printing")
+    printer = first_printing(demo_farm)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        pilot.app.screen.active_list.select_printer(printer.id)
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
+        await ask_to_cancel(pilot, printer)
         footer = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
         assert footer == ["y Yes, cancel the job", "n No, keep printing"], footer
         await pilot.press("enter")  # enter still answers yes
@@ -79,14 +84,10 @@ async def test_the_footer_names_the_keys_the_buttons_name(app, sim_server, demo_
 
 async def test_buttons_name_the_keys_the_user_has(app, sim_server, demo_farm):
     """A `[keymap]` that moves yes/no changes what the buttons say, and the keys work."""
-    printer = next(p for p in sorted(demo_farm.printers.values(), key=lambda p: p.name) if p.state == "printing")
+    printer = first_printing(demo_farm)
     app.set_keymap({"confirm-yes": "j", "confirm-no": "k"})
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        pilot.app.screen.active_list.select_printer(printer.id)
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
+        await ask_to_cancel(pilot, printer)
         assert isinstance(app.screen, ConfirmScreen)
         labels = [str(app.screen.query_one(part).label) for part in ("#yes", "#no")]
         assert labels == ["Yes, cancel the job (j)", "No, keep printing (k)"]
@@ -105,13 +106,11 @@ async def test_a_cancelled_job_reads_cancelled_in_the_queue_and_its_detail(app, 
     from tui.screens.job_detail import JobDetailScreen
     from tui.screens.job_queue import JobQueueScreen
 
-    printer = next(p for p in sorted(demo_farm.printers.values(), key=lambda p: p.name) if p.state == "printing")
+    printer = first_printing(demo_farm)
     job_id = printer.current_job_id
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        pilot.app.screen.active_list.select_printer(printer.id)
-        await pilot.pause()
-        await pilot.press("c", "y")
+        await ask_to_cancel(pilot, printer)
+        await pilot.press("y")
         await settle(pilot)
         assert demo_farm.jobs[job_id].status_id == JobStatus.ABORTED
         await pilot.press("enter")

@@ -1,6 +1,8 @@
 """The event detector takes a big poll in slices that let the event loop run, and finds exactly
 what it finds in one piece."""
 
+from __future__ import annotations
+
 import asyncio
 
 from api import Printer
@@ -20,30 +22,42 @@ def what(events):
     return [event.model_dump(exclude={"id"}) for event in events]
 
 
+class LoopTurns:
+    """Counts the event loop's turns while it is entered: another task, as a key pressed meanwhile."""
+
+    def __init__(self) -> None:
+        self.turns = 0
+        self._task: asyncio.Task | None = None
+
+    async def _spin(self) -> None:
+        while True:
+            self.turns += 1
+            await asyncio.sleep(0)
+
+    async def __aenter__(self) -> LoopTurns:
+        self._task = asyncio.create_task(self._spin())
+        await asyncio.sleep(0)
+        self.turns = 0
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
 async def test_a_poll_taken_in_slices_finds_what_one_piece_finds_and_lets_the_loop_run():
     # Coarse ticks and busy people: a lot happens in a few polls.
     settings = FarmSettings(seed=5, tick_seconds=30, failure_rate_per_hour=2, new_job_rate_per_hour=4)
     farm = generate_farm(2 * OBSERVE_SLICE + 100, seed=5, clock=SimClock.frozen_at(), settings=settings)
     whole, sliced = FarmEvents(EventLog(None), AlertSettings()), FarmEvents(EventLog(None), AlertSettings())
-    turns = 0
-
-    async def a_key_meanwhile():
-        nonlocal turns
-        while True:
-            turns += 1
-            await asyncio.sleep(0)
-
     found = 0
     for _ in range(6):
         farm.step(90)
         printers = [Printer.model_validate(printer_json(farm, p)) for p in farm.printers.values()]
         expected = whole.on_poll(printers, farm.now())
-        other = asyncio.create_task(a_key_meanwhile())
-        await asyncio.sleep(0)
-        turns = 0
-        events = await sliced.take_poll(printers, farm.now())
-        other.cancel()
-        assert turns >= 2  # the loop ran between the slices
+        async with LoopTurns() as loop:
+            events = await sliced.take_poll(printers, farm.now())
+        assert loop.turns >= 2  # the loop ran between the slices
         assert what(events) == what(expected)
         found += len(events)
     assert found > 20  # jobs ended, failed and started meanwhile
@@ -74,20 +88,10 @@ async def test_a_polls_cards_are_drawn_in_slices_before_the_grid_shows_them(app,
         await app.sync.poll()
         screen = app.screen
         views = app.store.rows(app.clock(), sort=screen.sort_key)
-        turns = 0
-
-        async def a_key_meanwhile():
-            nonlocal turns
-            while True:
-                turns += 1
-                await asyncio.sleep(0)
-
-        other = asyncio.create_task(a_key_meanwhile())
-        await asyncio.sleep(0)
-        await grid.draw_ahead(views, slice_seconds=0)
-        other.cancel()
+        async with LoopTurns() as loop:
+            await grid.draw_ahead(views, slice_seconds=0)
         on_screen = len(drawn)
-        assert on_screen >= 12 and turns >= on_screen - 1  # a yield after each card
+        assert on_screen >= 12 and loop.turns >= on_screen - 1  # a yield after each card
         screen.refresh_views()
         await pilot.pause()
         assert len(drawn) == on_screen  # nothing left to draw: every changed card was ready

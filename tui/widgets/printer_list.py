@@ -109,17 +109,19 @@ class PrinterList(ScrollView, can_focus=True):
         """Lines above the first item (a table's header)."""
         return 0
 
-    def _update_virtual_size(self) -> None:
+    def _wanted_virtual_size(self) -> Size:
         rows = -(-len(self.items) // max(1, self.columns))
-        self.virtual_size = Size(self.content_width, rows * self.ITEM_HEIGHT + self.top_lines)
+        return Size(self.content_width, rows * self.ITEM_HEIGHT + self.top_lines)
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = self._wanted_virtual_size()
 
     def _settle_virtual_size(self) -> None:
         """The virtual size at the size the list is shown at, with no repaint when only its width
         moved. Both lists scroll only up and down, and the width taken while hidden (0) or before
         the scrollbar appeared (one column more) is not what is drawn: Textual would repaint the
         whole list for it, right after drawing it whole for being shown."""
-        rows = -(-len(self.items) // max(1, self.columns))
-        settled = Size(self.content_width, rows * self.ITEM_HEIGHT + self.top_lines)
+        settled = self._wanted_virtual_size()
         if settled.height == self.virtual_size.height:
             self.set_reactive(PrinterList.virtual_size, settled)
         else:
