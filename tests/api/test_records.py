@@ -93,6 +93,16 @@ async def test_a_change_inside_a_list_is_read_again_and_what_is_kept_costs_the_c
     assert len(kept) == 2 and not any(gc.is_tracked(raw) for raw in kept.values())
 
 
+async def test_printers_sending_the_same_fields_share_one_set_of_field_names(cloud, client):
+    cloud.answer("get_organization_printers_list", farm(3, p2={"type": "Ultimaker"}))
+    printers = await client.get_organization_printers_list()
+    assert printers[0].model_fields_set is printers[1].model_fields_set  # one object for the collector
+    assert printers[2].model_fields_set == printers[0].model_fields_set | {"type"}
+    copied = printers[0].model_copy(update={"percent": 5.0, "snr": "X1"})
+    assert "snr" in copied.model_fields_set and "snr" not in printers[1].model_fields_set
+    assert printers[1].model_dump(exclude_unset=True) == {**GOOD, "id": 2, "name": "Bay 2", "temps": (22.0, 22.0)}
+
+
 def test_a_record_marshal_cannot_write_is_never_taken_for_an_unchanged_one():
     assert records_module.fingerprint({"id": 1, "at": object()}) is None
     assert records_module.fingerprint({"id": 1, "temps": [1]}) != records_module.fingerprint({"id": 1, "temps": [1.0]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 
@@ -45,6 +46,18 @@ async def test_a_poll_frees_the_cyclic_garbage_made_before_it(app, python_gc_res
         await settle(pilot)
         assert garbage() is None
         assert app.collector.polls == 1 and len(app.collector.pauses) == 1
+
+
+async def test_the_collection_has_a_turn_of_the_loop_to_itself(app, monkeypatch):
+    """Run in the frame's turn, a key pressed then waited for the render and the collection together."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        turns: list[str] = []
+        monkeypatch.setattr(app.collector, "after_poll", lambda: turns.append("collected"))
+        app._collect_when_drawn()  # what the poll asks for once its frame is drawn
+        turns.append("frame's turn ends")
+        await asyncio.sleep(0)
+        assert turns == ["frame's turn ends", "collected"]
 
 
 async def test_without_start_the_app_leaves_the_collector_alone(app):

@@ -10,9 +10,11 @@ from textual.cache import FIFOCache
 from textual.strip import Strip
 from textual.widgets._footer import FooterKey
 
+from api.sim import FarmSettings, SimClock, generate_farm
 from tui import strips
+from tui.widgets.printer_grid import PrinterGrid
 
-from .conftest import settle
+from .helpers import build_app, settle
 
 
 def removed_footer_keys() -> int:
@@ -62,6 +64,32 @@ def test_strip_caches_are_made_on_first_use_with_textuals_sizes(app):
     assert _is_set(strip, "_crop_cache") and not _is_set(strip, "_style_cache")
     with pytest.raises(AttributeError):
         strip.no_such_thing  # noqa: B018
+
+
+async def test_the_card_cache_keeps_a_few_screenfuls_however_far_the_list_is_scrolled(sim_server, monkeypatch):
+    """Every entry is ~50 objects each garbage collection walks: scrolling a long farm must not keep them all,
+    yet the page just left is still drawn from the cache."""
+    farm = generate_farm(300, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7))
+    sim_server.farm = farm
+    app = build_app(sim_server, farm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        on_screen = grid.columns * (grid.size.height // grid.ITEM_HEIGHT + 1)
+        for _ in range(len(farm.printers)):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            if grid.cursor == len(farm.printers) - 1:
+                break
+        assert grid.cursor == len(farm.printers) - 1
+        assert len(grid._cache) <= 6 * on_screen < len(farm.printers)  # a few screenfuls, not all 300 cards seen
+        drawn: list[int] = []
+        render_item = grid.render_item
+        monkeypatch.setattr(grid, "render_item", lambda view, *args: drawn.append(view.id) or render_item(view, *args))
+        await pilot.press("pageup")
+        await pilot.pause()
+        # only what the selection changed: the card now selected, and the one selected when that page was left
+        assert grid.selected is not None and grid.selected.id in drawn and len(drawn) <= 2 < on_screen
 
 
 def _is_set(strip: Strip, name: str) -> bool:

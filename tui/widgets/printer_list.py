@@ -68,9 +68,13 @@ class PrinterList(ScrollView, can_focus=True):
             self.printer_id = printer_id
 
     ITEM_HEIGHT = 1
-    # Strips of the cards drawn lately: a screenful and a few moves. Each poll changes ~20 cards on
-    # screen, and every changed card is a new entry: 4,096 grew RSS ~3.5 MB a minute for 10 minutes.
-    CACHE_SIZE = 512
+    # Strips of the items drawn lately: a few screenfuls, so a poll's unchanged items, a selection
+    # moved and a page scrolled back are found without drawing. A changed item is a new entry and
+    # its old one is dead weight until pushed out. An entry is ~50 objects (a card's strips and
+    # their segments) that every garbage collection walks: a fixed 512 entries at 5,000 printers
+    # grew RSS for an hour and was ~25,000 of the ~45,000 objects a whole collection walked.
+    CACHE_SCREENS = 4
+    CACHE_MIN_ITEMS = 64
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -342,6 +346,11 @@ class PrinterList(ScrollView, can_focus=True):
     def render_top_line(self, y: int, width: int) -> Strip:
         return Strip.blank(width)
 
+    def _cache_limit(self) -> int:
+        """CACHE_SCREENS screenfuls of items at the list's size (a larger terminal keeps more)."""
+        rows_on_screen = -(-self.size.height // self.ITEM_HEIGHT) + 1
+        return max(self.CACHE_MIN_ITEMS, self.CACHE_SCREENS * rows_on_screen * self.columns)
+
     def _item_strips(self, view: PrinterView, width: int, selected: bool) -> list[Strip]:
         key = (view, width, selected, selected and self.has_focus)  # focus changes only the selected item
         strips = self._cache.get(key)
@@ -353,7 +362,7 @@ class PrinterList(ScrollView, can_focus=True):
                 segments = list(line.render(console))
                 strips.append(Strip(segments).adjust_cell_length(width, base).apply_style(base))
             self._cache[key] = strips
-            if len(self._cache) > self.CACHE_SIZE:
+            while len(self._cache) > self._cache_limit():
                 self._cache.popitem(last=False)
         else:
             self._cache.move_to_end(key)
