@@ -168,18 +168,17 @@ async def test_a_view_toggle_draws_the_list_once_and_not_the_header(app):
             assert not any(region.y < shown.region.y for region in terminal.regions), terminal.regions
 
 
-async def test_a_long_grid_shown_again_for_the_first_time_is_drawn_once(sim_server):
-    """The grid's virtual width was taken before its scrollbar appeared: the first toggle back to
-    the cards used to draw the grid twice. (The table's very first showing still is: Textual lays
-    a widget out again once its scrollbar appears.)"""
+async def test_each_list_of_a_long_farm_is_drawn_once_when_first_shown(sim_server):
+    """Textual lays a list out again once its scrollbar appears, and the table's first showing was
+    drawn twice; the grid's virtual width was taken before its scrollbar appeared, and the first
+    toggle back to the cards drew the grid twice."""
     farm = generate_farm(300, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7, realistic=True))
     sim_server.farm = farm
     app = build_app(sim_server, farm)
     async with app.run_test(size=(160, 48)) as pilot:
         terminal = Terminal(app, (160, 48))
         await settle(pilot)
-        await pilot.press("v")  # the table, for the first time
-        await settle(pilot)
         terminal.watch_regions()
-        for view in (PrinterGrid, PrinterTable):
-            await toggle_to(pilot, terminal, view)
+        for view in (PrinterTable, PrinterGrid, PrinterTable):
+            shown = await toggle_to(pilot, terminal, view)
+            assert shown.show_vertical_scrollbar

@@ -155,6 +155,7 @@ class PrinterGridScreen(FarmScreen[None]):
         grid, rows = self.query_one(PrinterGrid), self.query_one(PrinterTable)
         grid.display, rows.display = not table, table
         self.refresh_views()
+        (rows if table else grid).show_in_place_of(grid if table else rows)
         self.app.show_printers(self.active_list.visible_ids())
         # Focus moves now, not after the next frame: its repaint (the :focus styles) joins the
         # frame that shows the list instead of sending the list a second time.

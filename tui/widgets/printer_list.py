@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from ..store import PrinterView
 from ..view_rows import ViewRows, ids_of
@@ -130,6 +131,16 @@ class PrinterList(ScrollView, can_focus=True):
             self.set_reactive(PrinterList.virtual_size, settled)
         else:
             self.virtual_size = settled
+
+    def show_in_place_of(self, other: PrinterList) -> None:
+        """About to be shown where `other` is, for the first time: settle now whether it needs a
+        scrollbar. Textual finds out only once the list is laid out and shown, then lays it out and
+        draws it whole a second time for the scrollbar's column (a long table's first showing was
+        two full frames, seconds each on a slow link)."""
+        if self._sized_for is not None or not other.container_size:
+            return  # shown before: Textual knows its scrollbar, and keeps it up to date
+        if self.styles.overflow_y == "auto" and self._wanted_virtual_size().height > other.container_size.height:
+            self.set_reactive(Widget.show_vertical_scrollbar, True)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._sized_for is None or event.size == self._sized_for:
