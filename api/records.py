@@ -18,7 +18,7 @@ import logging
 import marshal
 import time
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -29,7 +29,7 @@ log = logging.getLogger("farmdash.api")
 SLICE_SECONDS = 0.002  # longest stretch of record work between two yields to the event loop
 _CHECK_EVERY = 16  # records between two looks at the clock
 _REPORTED_MAX = 10_000
-_FIELD_SETS_MAX = 256  # distinct sets of fields sent; a cloud sends a handful
+_FIELD_SETS_MAX = 256  # distinct sets of field names shared; a cloud sends a handful
 
 
 def as_items(payload: Any) -> list[Any]:
@@ -70,6 +70,30 @@ def fingerprint(raw: Any) -> bytes | None:
         return None
 
 
+_shared_field_sets: dict[frozenset[str], set[str]] = {}
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def share_fields(model: Model) -> Model:
+    """Give a frozen model the one set of field names every model sending the same fields shares.
+
+    Pydantic makes a set per model of the fields that were given (~200 bytes), and the garbage
+    collector walks each one: at 5,000 printers, 5,000 objects a collection. A frozen model's set
+    is never changed in place (`model_copy` copies it first), so one set can serve them all.
+    """
+    if not model.model_config.get("frozen"):
+        return model
+    fields = model.__pydantic_fields_set__
+    shared = _shared_field_sets.get(frozenset(fields))
+    if shared is None:
+        if len(_shared_field_sets) < _FIELD_SETS_MAX:
+            _shared_field_sets[frozenset(fields)] = fields
+    elif shared is not fields:
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+    return model
+
+
 class RecordReader:
     """Validates list items one at a time; keeps the last poll of the calls it is asked to keep."""
 
@@ -79,7 +103,6 @@ class RecordReader:
         self._raws: dict[str, dict[Hashable, bytes]] = {}
         self._models: dict[str, dict[Hashable, BaseModel | None]] = {}
         self._reported: set[tuple[str, Hashable]] = set()
-        self._field_sets: dict[frozenset[str], set[str]] = {}
 
     def forget(self) -> None:
         """Drop the kept records (a new session may see other printers)."""
@@ -130,7 +153,7 @@ class RecordReader:
 
     def _validate(self, call: str, model: type[BaseModel], raw: Any, key: Hashable | None, index: int) -> Any:
         try:
-            return self._share_field_set(model.model_validate(raw, context=self.context))
+            return share_fields(model.model_validate(raw, context=self.context))
         except ValidationError as exc:
             marker = (call, key if key is not None else f"#{index}")
             level = logging.DEBUG if marker in self._reported else logging.WARNING
@@ -139,21 +162,3 @@ class RecordReader:
             shown = f"id {one_line(key)}" if key is not None else f"item {index}"
             log.log(level, "%s: skipped a record farmdash cannot read (%s; %s)", call, shown, unreadable_reason(exc))
             return None
-
-    def _share_field_set(self, record: BaseModel) -> BaseModel:
-        """Give the record the one set of field names every record sending the same fields shares.
-
-        Pydantic makes a set per model of the fields that were sent, and the garbage collector walks
-        each one: at 5,000 printers, 5,000 objects a collection. The models are frozen, so the set
-        is never changed in place (`model_copy` copies it first).
-        """
-        if not record.model_config.get("frozen"):
-            return record
-        fields = record.__pydantic_fields_set__
-        shared = self._field_sets.get(frozenset(fields))
-        if shared is None:
-            if len(self._field_sets) < _FIELD_SETS_MAX:
-                self._field_sets[frozenset(fields)] = fields
-        elif shared is not fields:
-            object.__setattr__(record, "__pydantic_fields_set__", shared)
-        return record

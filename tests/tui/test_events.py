@@ -187,6 +187,20 @@ def test_flapping_within_a_minute_is_one_event_with_a_count():
     assert back.id != offline.id and back.kind is EventKind.ONLINE and back.count == 1
 
 
+def test_what_is_kept_of_each_printer_and_event_shares_its_field_names_and_state_pairs():
+    """The event log and the per-printer tracks hold thousands of these: a set or frozenset of their
+    own was ~200 bytes each, and one more object for every garbage collection to walk."""
+    detector = EventDetector(DetectorSettings(flap_seconds=60))
+    detector.observe([printer(n, "printing", 40) for n in (1, 2)], T0)
+    one, two = detector.observe([printer(n, "notconnected") for n in (1, 2)], at(10))
+    assert one.model_fields_set is two.model_fields_set
+    seen = detector.seen
+    assert seen[1].model_fields_set is seen[2].model_fields_set
+    assert detector._tracks[1].last_pair is detector._tracks[2].last_pair == {"printing", "notconnected"}
+    folded, _ = detector.observe([printer(n, "printing", 40) for n in (1, 2)], at(20))
+    assert folded.count == 2 and "count" in folded.model_fields_set and "count" not in two.model_fields_set
+
+
 def test_a_pause_and_resume_a_person_sent_are_two_events_not_a_flap():
     """It read "paused (×2 within a minute, now printing)" after one pause and one resume."""
     detector = EventDetector(DetectorSettings(flap_seconds=60))
