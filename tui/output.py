@@ -40,21 +40,36 @@ def sgr_of(style: Style, color_system: ColorSystem) -> Sgr:
     return on, fg, bg
 
 
+# ECMA-48's codes that turn one attribute off. 22 ends bold and dim alike, 24 both underlines, 25
+# both blinks, 54 frame and encircle: an attribute that stays on is written again after them.
+SGR_OFF = {
+    "1": "22", "2": "22", "3": "23", "4": "24", "21": "24", "5": "25", "6": "25",
+    "7": "27", "8": "28", "9": "29", "51": "54", "52": "54", "53": "55",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
 def sgr_change(now: Sgr, then: Sgr) -> str:
     """The escape sequence that takes the terminal from style `now` to style `then`."""
     if now == then:
         return ""
-    on, fg, bg = then
     if then == PLAIN:
         return "\x1b[0m"
-    if now[0] - on:  # an attribute goes off: start from plain (one code turns off bold and dim alike)
-        return "\x1b[" + ";".join(["0", *sorted(on), *(code for code in (fg, bg) if code)]) + "m"
-    codes = sorted(on - now[0])
+    on, fg, bg = then
+    from_plain = "\x1b[" + ";".join(["0", *sorted(on), *(code for code in (fg, bg) if code)]) + "m"
+    going = now[0] - on
+    if any(code not in SGR_OFF for code in going):
+        return from_plain  # an attribute with no off code of its own
+    offs = {SGR_OFF[code] for code in going}
+    ended = {code for code in now[0] if SGR_OFF.get(code) in offs}  # what the off codes also end
+    codes = [*sorted(offs), *sorted(on & ended), *sorted(on - now[0])]
     if fg != now[1]:
         codes.append(fg or "39")
     if bg != now[2]:
         codes.append(bg or "49")
-    return "\x1b[" + ";".join(codes) + "m"
+    # An attribute going off is one short code where starting from plain wrote the colours again
+    # (a card's bold name back to its plain text: 5 bytes, not 22).
+    return min("\x1b[" + ";".join(codes) + "m", from_plain, key=len)
 
 
 class SgrWriter:

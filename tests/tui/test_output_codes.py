@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyte
 from rich.color import ColorSystem
 from rich.style import Style
+from textual.strip import Strip
 
 from tui.output import PLAIN, FullUpdate, sgr_change, sgr_of
 
@@ -27,11 +28,31 @@ def test_only_what_differs_is_written():
     assert change(card, None) == "\x1b[0m"
 
 
-def test_an_attribute_that_goes_off_starts_from_plain():
+def test_an_attribute_that_goes_off_is_turned_off_on_its_own():
     bold = Style(bold=True, color="color(80)", bgcolor="color(233)")
-    dim = Style(dim=True, color="color(80)", bgcolor="color(233)")
-    assert change(bold, dim) == "\x1b[0;2;38;5;80;48;5;233m"  # 22 would turn dim off as well
-    assert change(bold + Style(reverse=True), bold) == "\x1b[0;1;38;5;80;48;5;233m"
+    plain = Style(color="color(80)", bgcolor="color(233)")
+    assert change(bold, plain) == "\x1b[22m"  # was "\x1b[0;38;5;80;48;5;233m": the colours written again
+    assert change(bold + Style(reverse=True), bold) == "\x1b[27m"
+    assert change(bold, Style(dim=True, color="color(80)", bgcolor="color(233)")) == "\x1b[22;2m"  # 22 ends dim too
+    both = bold + Style(dim=True)
+    assert change(both, Style(dim=True, color="color(80)", bgcolor="color(233)")) == "\x1b[22;2m"
+    assert change(bold + Style(italic=True), Style(color="color(81)", bgcolor="color(233)")) == "\x1b[22;23;38;5;81m"
+    # when turning attributes off one by one is longer than starting again from plain, plain it is
+    many = Style(bold=True, italic=True, underline=True, reverse=True, strike=True, color="color(100)")
+    assert change(many, Style(color="color(100)")) == "\x1b[0;38;5;100m"
+
+
+def test_every_change_of_attributes_shows_the_same_cells_as_textuals_own_codes():
+    """Each pair of styles from a set of attributes: the change written after the first style must
+    leave the terminal (pyte) showing what Textual's full codes for the second show."""
+    colours = [Style(color="color(80)", bgcolor="color(233)"), Style(color="color(81)"), Style()]
+    attributes = [Style(bold=True), Style(italic=True), Style(underline=True), Style(reverse=True), Style(strike=True)]
+    styles = [colour + extra for colour in colours for extra in [Style(), *attributes, attributes[0] + attributes[3]]]
+    for first in styles:
+        for second in styles:
+            ours = change(None, first) + "a" + change(first, second) + "b"
+            theirs = Strip.render_style(first, "a", SYSTEM) + Strip.render_style(second, "b", SYSTEM)
+            assert screen_of(ours, (2, 1)) == screen_of(theirs, (2, 1)), (first, second)
 
 
 def screen_of(data: str, size: tuple[int, int]) -> list[list[tuple]]:
