@@ -154,9 +154,10 @@ async def toggle_to(pilot, terminal: Terminal, view: type) -> PrinterGrid | Prin
     return shown
 
 
-async def test_a_view_toggle_draws_the_list_once_and_not_the_header(app):
+async def test_a_view_toggle_draws_the_list_once_and_not_the_header_or_the_footer(app):
     """A toggle used to repaint the whole screen (a reactive on the screen, the focus moving) and
-    then the list again (its resize): two full frames, seconds each on a slow link."""
+    then the list again (its resize): two full frames, seconds each on a slow link. The footer,
+    told three to five times that the keys changed, laid the same keys out again each time."""
     async with app.run_test(size=(160, 48)) as pilot:
         terminal = Terminal(app, (160, 48))
         await settle(pilot)
@@ -166,6 +167,7 @@ async def test_a_view_toggle_draws_the_list_once_and_not_the_header(app):
         for view in (PrinterTable, PrinterGrid):
             shown = await toggle_to(pilot, terminal, view)
             assert not any(region.y < shown.region.y for region in terminal.regions), terminal.regions
+            assert not any(region.y >= shown.region.bottom for region in terminal.regions), terminal.regions
 
 
 async def test_each_list_of_a_long_farm_is_drawn_once_when_first_shown(sim_server):

@@ -31,8 +31,29 @@ class FitFooter(Footer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._laid_out_for = 0
+        self._laid_out: tuple | None = None  # what the keys shown were laid out from
+
+    def _layout_source(self) -> tuple:
+        """Everything the keys shown are made from: the same again lays out the same keys."""
+        app = self.app
+        shown = tuple(
+            (binding.action, app.get_key_display(binding), binding.description, enabled, tooltip, binding.group)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show or key == app.COMMAND_PALETTE_BINDING
+        )
+        width = self.size.width or app.size.width
+        return (shown, width, self.show_command_palette, getattr(app, "read_only", False), self.compact)
+
+    async def recompose(self) -> None:
+        """Lay the keys out again only if they changed. A view toggle or a focus move says the
+        bindings changed three to five times, with the same keys: each layout repainted the footer
+        (~800 cells a toggle)."""
+        if self.is_attached and self._bindings_ready and self._layout_source() == self._laid_out:
+            return
+        await super().recompose()
 
     def compose(self) -> ComposeResult:
+        self._laid_out = self._layout_source() if self._bindings_ready else None
         self._forget_removed_keys()
         items = list(super().compose())
         keys = [w for w in items if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
