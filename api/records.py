@@ -85,10 +85,11 @@ def share_fields(model: Model) -> Model:
     if not model.model_config.get("frozen"):
         return model
     fields = model.__pydantic_fields_set__
-    shared = _shared_field_sets.get(frozenset(fields))
+    names = frozenset(fields)
+    shared = _shared_field_sets.get(names)
     if shared is None:
         if len(_shared_field_sets) < _FIELD_SETS_MAX:
-            _shared_field_sets[frozenset(fields)] = fields
+            _shared_field_sets[names] = fields
     elif shared is not fields:
         object.__setattr__(model, "__pydantic_fields_set__", shared)
     return model

@@ -133,13 +133,13 @@ class PrinterList(ScrollView, can_focus=True):
             self.virtual_size = settled
 
     def show_in_place_of(self, other: PrinterList) -> None:
-        """About to be shown where `other` is, for the first time: settle now whether it needs a
-        scrollbar. Textual finds out only once the list is laid out and shown, then lays it out and
-        draws it whole a second time for the scrollbar's column (a long table's first showing was
-        two full frames, seconds each on a slow link)."""
+        """About to be shown where `other` is, for the first time, its items set: settle now whether
+        it needs a scrollbar. Textual finds out only once the list is laid out and shown, then lays
+        it out and draws it whole a second time for the scrollbar's column (a long table's first
+        showing was two full frames, seconds each on a slow link)."""
         if self._sized_for is not None or not other.container_size:
             return  # shown before: Textual knows its scrollbar, and keeps it up to date
-        if self.styles.overflow_y == "auto" and self._wanted_virtual_size().height > other.container_size.height:
+        if self.styles.overflow_y == "auto" and self.virtual_size.height > other.container_size.height:
             self.set_reactive(Widget.show_vertical_scrollbar, True)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -373,7 +373,8 @@ class PrinterList(ScrollView, can_focus=True):
                 segments = list(line.render(console))
                 strips.append(Strip(segments).adjust_cell_length(width, base).apply_style(base))
             self._cache[key] = strips
-            while len(self._cache) > self._cache_limit():
+            limit = self._cache_limit()
+            while len(self._cache) > limit:
                 self._cache.popitem(last=False)
         else:
             self._cache.move_to_end(key)
