@@ -13,6 +13,8 @@ loop's thread (a busy machine does not inflate them):
   * the longest single call of each step (parse, detector, views), and each step's CPU p50.
 
     python scripts/bench_poll.py [--sizes 1000,5000] [--polls 20] [--size 160x48] [--sort name]
+
+With BENCH_GARBAGE=1 it also prints what the collector walks and finds after the polls.
 """
 
 from __future__ import annotations
@@ -86,6 +88,44 @@ timed(FarmEvents, "take_poll", "events")  # in slices: the CPU of the whole take
 timed(PrinterList, "set_items", "set_items")
 timed(PrinterGridScreen, "refresh_views", "views")
 timed(PrinterList, "draw_ahead", "draw")  # in slices: the CPU of the whole drawing
+
+
+async def one_poll(app, pilot, sim: httpx.AsyncClient) -> None:
+    await sim.post("/sim/clock", json={"advance": 3})
+    app.poll_printers()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def what_a_poll_leaves(app, pilot, sim: httpx.AsyncClient) -> None:
+    """BENCH_GARBAGE: what the collector finds right after a poll (the young objects, each generation's
+    collection in turn), and the cycles one poll leaves (the biggest containers in them)."""
+    from collections import Counter, deque
+
+    app.collector.running = False
+    gc.collect(2)
+    for _ in range(2):
+        await one_poll(app, pilot, sim)
+        counts = [len(gc.get_objects(generation)) for generation in range(3)]
+        print("  young after a poll:", Counter(type(o).__qualname__ for o in gc.get_objects(0)).most_common(12))
+        times = []
+        for generation in range(3):
+            began = time.perf_counter()
+            gc.collect(generation)
+            times.append(time.perf_counter() - began)
+        shown = " ".join(f"{spent * 1000:.1f}" for spent in times)
+        print(f"  objects by generation {counts}, collections 0/1/2 in turn {shown} ms")
+    await one_poll(app, pilot, sim)
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    gc.collect(2)
+    gc.set_debug(0)
+    found = list(gc.garbage)
+    gc.garbage.clear()
+    print(" ", len(found), "in cycles after one poll:", Counter(type(o).__qualname__ for o in found).most_common(20))
+    containers = (list, dict, tuple, set, deque)
+    biggest = sorted(((len(o), type(o).__qualname__) for o in found if isinstance(o, containers)), reverse=True)
+    print("  biggest containers in them:", biggest[:8])
 
 
 async def run(
@@ -170,6 +210,8 @@ async def run(
             for step, calls in STEPS.items():
                 step_max[step] = max(step_max[step], *calls)
         tick.cancel()
+        if os.environ.get("BENCH_GARBAGE"):
+            await what_a_poll_leaves(app, pilot, sim)
         if profiler:
             profiler.dump_stats(profile)
     gc.callbacks.remove(on_gc)
@@ -177,6 +219,12 @@ async def run(
     if os.environ.get("BENCH_GARBAGE"):
         from collections import Counter
 
+        walks = []
+        for _ in range(3):
+            began = time.perf_counter()
+            gc.collect(2)
+            walks.append(time.perf_counter() - began)
+        print("  whole collections with nothing left to free:", " ".join(f"{w * 1000:.1f}" for w in walks), "ms")
         live = gc.get_objects()
         print(len(live), "tracked, not frozen:", Counter(type(o).__qualname__ for o in live).most_common(15))
         del live
@@ -224,7 +272,8 @@ def main() -> None:
             for step, values in sorted(result["per_step"].items())
         )
         collections = "  ".join(
-            f"gen{generation} {len(times)}x max {max(times) * 1000:.1f}"
+            f"gen{generation} {len(times)}x p50 {statistics.median(times) * 1000:.1f}"
+            f" p95 {p95(times) * 1000:.1f} max {max(times) * 1000:.1f}"
             for generation, times in sorted(result["gc"].items())
         )
         print(

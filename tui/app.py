@@ -262,9 +262,10 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         if any(worker.group == DRAWING_GROUP and not worker.is_finished for worker in self.workers):
             self.call_after_refresh(self._collect_when_drawn)
             return
-        # Its own turn of the loop: called here, it ran in the same turn as the frame's render, and a
+        # Its own turns of the loop: called here, it ran in the same turn as the frame's render, and a
         # key pressed then waited for both (up to ~27 ms at 5,000 printers, where each is ~10-15).
-        asyncio.get_running_loop().call_soon(self.collector.after_poll)
+        loop = asyncio.get_running_loop()
+        loop.call_soon(self.collector.after_poll, loop.call_soon)
 
     @work(exclusive=True, group="jobs-resolve", exit_on_error=False)
     async def resolve_current_jobs(self) -> None:
