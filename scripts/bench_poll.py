@@ -14,7 +14,8 @@ loop's thread (a busy machine does not inflate them):
 
     python scripts/bench_poll.py [--sizes 1000,5000] [--polls 20] [--size 160x48] [--sort name]
 
-With BENCH_GARBAGE=1 it also prints what the collector walks and finds after the polls.
+With BENCH_GARBAGE=1 it also prints what the collector walks and finds after the polls; with
+BENCH_TRACE=K (K > 1), the lines whose memory grew most from poll K to the last (tracemalloc: slow).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -178,7 +180,14 @@ async def run(
         gc.callbacks.append(on_gc)
         tick = asyncio.create_task(ticker())
         profiler = cProfile.Profile() if profile else None
+        trace_from = int(os.environ.get("BENCH_TRACE", "0"))
+        traced = None
         for index in range(polls + 1):
+            if trace_from and index == 1:
+                tracemalloc.start()  # objects made before are not seen: the farm's first records are
+            if trace_from and index == trace_from:
+                gc.collect()
+                traced = tracemalloc.take_snapshot()
             await sim.post("/sim/clock", json={"advance": 3})
             clock_offset += timedelta(seconds=3)
             await pilot.pause()
@@ -210,6 +219,13 @@ async def run(
             for step, calls in STEPS.items():
                 step_max[step] = max(step_max[step], *calls)
         tick.cancel()
+        if traced is not None:
+            gc.collect()
+            grown = tracemalloc.take_snapshot().compare_to(traced, "lineno")
+            tracemalloc.stop()
+            print(f"  memory grown from poll {trace_from} to poll {polls}, by line:")
+            for stat in grown[:15]:
+                print(f"    {stat.size_diff / 1024:+9.0f} KB {stat.count_diff:+7d} blocks  {stat.traceback}")
         if os.environ.get("BENCH_GARBAGE"):
             await what_a_poll_leaves(app, pilot, sim)
         if profiler:
