@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import weakref
+from collections.abc import Iterator
 
 import pytest
 
@@ -23,6 +25,22 @@ def cyclic_garbage() -> weakref.ref[Node]:
     first, second = Node(), Node()
     first.other, second.other = second, first
     return weakref.ref(first)
+
+
+@contextlib.contextmanager
+def generations_collected() -> Iterator[list[int]]:
+    """The generation of each collection that starts meanwhile, in order."""
+    generations: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        yield generations
+    finally:
+        gc.callbacks.remove(seen)
 
 
 @pytest.fixture
@@ -65,21 +83,12 @@ async def test_the_young_and_the_whole_collection_have_a_turn_each(app, python_g
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         app.collector.start()
-        generations: list[int] = []
-
-        def seen(phase: str, info: dict) -> None:
-            if phase == "start":
-                generations.append(info["generation"])
-
-        gc.callbacks.append(seen)
-        try:
+        with generations_collected() as generations:
             app._collect_when_drawn()
             await asyncio.sleep(0)
             assert generations == [0]
             await asyncio.sleep(0)
             assert generations == [0, 2]
-        finally:
-            gc.callbacks.remove(seen)
 
 
 async def test_without_start_the_app_leaves_the_collector_alone(app):
@@ -95,20 +104,11 @@ def test_a_slow_whole_collection_runs_every_tenth_poll_only(python_gc_restored):
     """A farm far larger than measured: young collections between polls, a whole one now and then."""
     collector = PollCollector()
     collector.start()
-    generations: list[int] = []
-
-    def seen(phase: str, info: dict) -> None:
-        if phase == "start":
-            generations.append(info["generation"])
-
-    gc.callbacks.append(seen)
-    try:
+    with generations_collected() as generations:
         collector.after_poll()
         collector.last_whole = 1.0  # as if that whole collection had taken a second
         for _ in range(10):
             collector.after_poll()
-    finally:
-        gc.callbacks.remove(seen)
     # a young collection every poll; the tenth poll's whole one was quick again, so the next poll
     # goes back to whole ones
     assert generations == [0, 2] + [0] * 8 + [0, 2, 0, 2]
