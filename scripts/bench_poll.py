@@ -181,13 +181,17 @@ async def run(
         tick = asyncio.create_task(ticker())
         profiler = cProfile.Profile() if profile else None
         trace_from = int(os.environ.get("BENCH_TRACE", "0"))
+        if trace_from and not 1 < trace_from <= polls:
+            raise SystemExit(f"BENCH_TRACE=K needs 1 < K <= --polls ({polls}), not {trace_from}")
         traced = None
         for index in range(polls + 1):
             if trace_from and index == 1:
                 tracemalloc.start()  # objects made before are not seen: the farm's first records are
             if trace_from and index == trace_from:
+                gc.callbacks.remove(on_gc)  # the bench's own collections are not counted
                 gc.collect()
                 traced = tracemalloc.take_snapshot()
+                gc.callbacks.append(on_gc)
             await sim.post("/sim/clock", json={"advance": 3})
             clock_offset += timedelta(seconds=3)
             await pilot.pause()
@@ -219,18 +223,19 @@ async def run(
             for step, calls in STEPS.items():
                 step_max[step] = max(step_max[step], *calls)
         tick.cancel()
+        gc.callbacks.remove(on_gc)
         if traced is not None:
             gc.collect()
             grown = tracemalloc.take_snapshot().compare_to(traced, "lineno")
             tracemalloc.stop()
-            print(f"  memory grown from poll {trace_from} to poll {polls}, by line:")
+            print(f"  memory grown from poll {trace_from} to poll {polls}, by line (every figure below is")
+            print("  slowed by tracemalloc from poll 1 on):")
             for stat in grown[:15]:
                 print(f"    {stat.size_diff / 1024:+9.0f} KB {stat.count_diff:+7d} blocks  {stat.traceback}")
         if os.environ.get("BENCH_GARBAGE"):
             await what_a_poll_leaves(app, pilot, sim)
         if profiler:
             profiler.dump_stats(profile)
-    gc.callbacks.remove(on_gc)
     # Cyclic garbage that outlived its young collection and waits for an older one.
     if os.environ.get("BENCH_GARBAGE"):
         from collections import Counter

@@ -59,6 +59,9 @@ TASK_WORDS = {
 }
 
 REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
+# How long the whole collection after a poll waits for a key pressed during the young one to come
+# in from the driver's thread (it then waits for the screen to be idle: the key drawn).
+KEY_HANDOVER_SECONDS = 0.010
 
 
 class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
@@ -262,10 +265,17 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         if any(worker.group == DRAWING_GROUP and not worker.is_finished for worker in self.workers):
             self.call_after_refresh(self._collect_when_drawn)
             return
-        # Its own turns of the loop: called here, it ran in the same turn as the frame's render, and a
-        # key pressed then waited for both (up to ~27 ms at 5,000 printers, where each is ~10-15).
-        loop = asyncio.get_running_loop()
-        loop.call_soon(self.collector.after_poll, loop.call_soon)
+        # A turn of the loop of its own: called here, it ran in the same turn as the frame's render,
+        # and a key pressed then waited for both (up to ~27 ms at 5,000 printers, ~10-15 each).
+        asyncio.get_running_loop().call_soon(self.collector.after_poll, self._when_keys_are_answered)
+
+    def _when_keys_are_answered(self, callback: Callable[[], None]) -> None:
+        """Run `callback` (the whole collection) once a key pressed meanwhile is handled and drawn.
+
+        A key takes a few turns of the loop to arrive from the driver's thread and reach its widget:
+        a callback simply queued next ran before it, and the key waited for both collections. So the
+        screen's next idle moment after a short wait for the key to be handed over."""
+        asyncio.get_running_loop().call_later(KEY_HANDOVER_SECONDS, self.call_after_refresh, callback)
 
     @work(exclusive=True, group="jobs-resolve", exit_on_error=False)
     async def resolve_current_jobs(self) -> None:

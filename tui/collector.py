@@ -9,11 +9,13 @@ about a megabyte a minute.
 What a collection walks is what it costs. The printers' records are kept as bytes and their
 temperatures as tuples (`api.records`, `api.loose`), and what start-up built is frozen. Right after a
 5,000-printer poll, though, ~27,000 of the objects are new (each changed printer's model, its dict
-and its three tuples), and one whole collection walked them and all the older ones together: 17-24
-ms once the event log had filled. So the collection after a poll runs in two turns of the loop: a
-young one over the poll's objects (~7 ms), then a whole one (~11 ms), with a key free to be read
-between them. Garbage never lives longer than a poll. The automatic thresholds stay, high, as a
-safety net for a burst between two polls.
+and its three tuples), and one whole collection over them and the older ones held the loop 17-24
+ms once the event log had filled. So the collection after a poll is two: a young one (~8 ms),
+which frees the poll's garbage and drops its tuples of numbers out of the collector's view, then,
+in a turn of the loop of its own that the app chooses (after any key pressed meanwhile is
+answered), a whole one over what is left (~11 ms). Garbage lives at most until the next poll
+(ten polls in the fallback below). The automatic thresholds stay, high, as a safety net for a
+burst between two polls.
 """
 
 from __future__ import annotations
@@ -49,8 +51,8 @@ class PollCollector:
         self.running = True
 
     def after_poll(self, later: Callable[[Callable[[], None]], object] | None = None) -> None:
-        """After a poll's frame is on screen: a young collection now, and a whole one `later` (in a
-        turn of the loop of its own) or, without `later`, at once."""
+        """After a poll's frame is on screen: a young collection now, and a whole one handed to
+        `later` (which runs it in a turn of the loop of its own) or, without `later`, at once."""
         if not self.running:
             return
         self.polls += 1
