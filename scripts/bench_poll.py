@@ -186,7 +186,7 @@ async def run(
         traced = None
         for index in range(polls + 1):
             if trace_from and index == 1:
-                tracemalloc.start()  # objects made before are not seen: the farm's first records are
+                tracemalloc.start()  # well before the snapshot at poll K: what lives then was traced when made
             if trace_from and index == trace_from:
                 gc.callbacks.remove(on_gc)  # the bench's own collections are not counted
                 gc.collect()
