@@ -184,3 +184,29 @@ async def test_each_list_of_a_long_farm_is_drawn_once_when_first_shown(sim_serve
         for view in (PrinterTable, PrinterGrid, PrinterTable):
             shown = await toggle_to(pilot, terminal, view)
             assert shown.show_vertical_scrollbar
+
+
+async def test_the_first_poll_after_a_toggle_sends_only_what_changed(sim_server):
+    """Repaints asked for while a list was hidden (or as it was shown) used to wait for its next
+    repaint: the first poll after a toggle back to the cards sent the whole grid again."""
+    farm = generate_farm(300, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7, realistic=True))
+    sim_server.farm = farm
+    app = build_app(sim_server, farm)
+    async with app.run_test(size=(160, 48)) as pilot:
+        terminal = Terminal(app, (160, 48))
+        await settle(pilot)
+        terminal.watch_regions()
+        for view in (PrinterTable, PrinterGrid, PrinterTable, PrinterGrid):
+            shown = await toggle_to(pilot, terminal, view)
+            row = next(i for i, v in enumerate(shown.items[1:6], 1) if v.tools and v.tools[0][0])
+            printer = farm.printers[shown.items[row].id]
+            printer.temps[1] = float(round(printer.temps[1]) + 1)
+            terminal.regions.clear()
+            terminal.written = 0
+            app.poll_printers()
+            await settle(pilot)
+            assert shown.items[row].tools[0][0] == round(printer.temps[1])
+            assert terminal.regions, "the change was not drawn"
+            assert sum(region.area for region in terminal.regions) <= 8, (view, terminal.regions)
+            assert 0 < terminal.written <= 200, (view, terminal.written)
+            assert terminal.stale_rows() == []
