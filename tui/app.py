@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
@@ -32,7 +33,7 @@ from .collector import PollCollector
 from .commands import BindingCommands
 from .eventlog import EventLog
 from .link import PacedOutput
-from .output import by_span
+from .output import Shadow, by_span
 from .safe import plain
 from .screens.help import HelpScreen
 from .screens.login import LoginScreen
@@ -98,6 +99,7 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
     ) -> None:
         super().__init__()
         keep_strips_acyclic()
+        self._shadow = Shadow()  # what the terminal shows: a frame writes only the cells that differ
         self.client = client
         self.clock = clock or (lambda: datetime.now(UTC))
         self.sync = FarmSync(
@@ -182,11 +184,27 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
     def _display(self, screen, renderable) -> None:
         """Write partial frames span by span (see tui/output.py): bytes in proportion to what changed;
         a frame waits while the terminal is behind (see tui/link.py)."""
-        super()._display(screen, by_span(renderable))
+        self._shadow.fit((self.size.width, self.size.height))
+        super()._display(screen, by_span(renderable, self._shadow))
+
+    @property
+    def _background_screens(self) -> list[Screen]:
+        """The screens seen through the top one: none when the top one is opaque.
+
+        Textual 8.2.8 always counts the screen just below the top one, so the grid under a job
+        queue counted as on view: each poll's few changed cards there made the queue screen repaint
+        itself whole (17-19 KB a poll at 160x48, seconds on a slow link) to show nothing new. The
+        grid screen still takes every poll, and is drawn whole when it is on top again.
+        """
+        if self.screen_stack and self.screen.styles.background.a == 1:
+            return []
+        return super()._background_screens
 
     # --- sessions and polling -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # Back from a suspend (ctrl+z, then fg) the terminal shows the shell's lines, not ours.
+        self.app_resume_signal.subscribe(self, lambda _: self._shadow.forget())
         self.push_screen(PrinterGridScreen())
         self.connect()
 
@@ -326,6 +344,7 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
 
     def action_redraw(self) -> None:
         """Repaint every cell, whatever the terminal shows now (after another program wrote over it)."""
+        self._shadow.forget()
         self.screen.refresh()
 
     def action_help(self) -> None:

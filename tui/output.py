@@ -12,19 +12,28 @@ repaint are colour codes, most of them saying again what the terminal already ha
 background on every segment). `SgrWriter` writes only the change from the style before, so a
 full repaint (`FullUpdate`: a view toggle, a resize, ctrl+L) is about a third smaller, and takes
 a third less time down a slow link.
+
+Textual also repaints more than changed, and more than once: opening help draws the screen
+three times over, going back from a job queue or closing the filter twice, each time whole. So
+what the terminal shows is kept, cell by cell (`Shadow`): every frame writes only the runs of
+cells that differ from it, and a repaint of what is already on screen writes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rich.cells import cell_len
 from rich.color import ColorSystem
 from rich.console import Console, RenderableType
 from rich.control import Control
+from rich.segment import Segment
 from rich.style import Style
 from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.strip import SGR_STYLES, Strip
+
+from .widgets.line_diff import cells_of
 
 Sgr = tuple[frozenset[str], str, str]  # attributes, foreground, background, as SGR parameters
 PLAIN: Sgr = (frozenset(), "", "")
@@ -84,7 +93,20 @@ class SgrWriter:
         """Text with no style of its own (a cursor move): the terminal's style carries on."""
         self.parts.append(text)
 
-    def strip(self, strip: Strip) -> None:
+    def cells(self, chars: list[str], styles: list[Style | None]) -> None:
+        """Cells as `cells_of` gives them (a wide character's second cell adds nothing)."""
+        segments: list[Segment] = []
+        text: list[str] = []
+        style = styles[0] if styles else None
+        for char, cell_style in zip(chars, styles, strict=True):
+            if cell_style is not style:
+                segments.append(Segment("".join(text), style))
+                text, style = [], cell_style
+            text.append(char)
+        segments.append(Segment("".join(text), style))
+        self.strip(segments)
+
+    def strip(self, strip: Strip | Iterable[Segment]) -> None:
         append, state, color_system = self.parts.append, self.state, self.color_system
         for text, style, _ in strip:
             if not text:
@@ -107,6 +129,68 @@ class SgrWriter:
         return "".join(self.parts)
 
 
+UNKNOWN = object()  # a cell the terminal may show anything in: equal to no style
+GAP = 8  # unchanged cells between two changed runs that are cheaper to write than to jump over
+
+
+class Shadow:
+    """What the terminal shows, cell by cell, as farmdash last wrote it.
+
+    A frame compares each line it would write with this and writes only the runs that differ.
+    It is true only while nothing else writes to the terminal: `forget` it when the terminal
+    may show something else (started, resized, ctrl+L, back from a suspend).
+    """
+
+    def __init__(self) -> None:
+        self.size = (0, 0)
+        self.chars: list[list[str]] = []
+        self.styles: list[list[object]] = []
+
+    def forget(self, size: tuple[int, int] | None = None) -> None:
+        """Know nothing of what the terminal shows: the next frame writes every cell it covers."""
+        width, height = self.size = size or self.size
+        self.chars = [[""] * width for _ in range(height)]
+        self.styles = [[UNKNOWN] * width for _ in range(height)]
+
+    def fit(self, size: tuple[int, int]) -> None:
+        """A terminal of another size has redrawn or dropped what it showed."""
+        if size != self.size:
+            self.forget(size)
+
+    def runs(self, y: int, x: int, chars: list[str], styles: list[Style | None]) -> list[tuple[int, int]]:
+        """The runs [a, b) of these cells, drawn from column x of line y, that the terminal does not
+        show already; from now on it does."""
+        end = x + len(chars)
+        if not 0 <= y < len(self.chars) or x < 0 or end > len(self.chars[y]):
+            return [(0, len(chars))] if chars else []  # off the known screen: write it, know nothing
+        line_chars, line_styles = self.chars[y], self.styles[y]
+        old_chars, old_styles = line_chars[x:end], line_styles[x:end]
+        if old_chars == chars and old_styles == styles:
+            return []
+        line_chars[x:end], line_styles[x:end] = chars, styles
+        runs: list[tuple[int, int]] = []
+        start = last = -1
+        for i, (old_char, char, old_style, style) in enumerate(zip(old_chars, chars, old_styles, styles, strict=True)):
+            if old_char == char and old_style == style:
+                continue
+            if start < 0:
+                start = i
+            elif i - last > GAP:
+                runs.append((start, last + 1))
+                start = i
+            last = i
+        runs.append((start, last + 1))
+        # Never write half a wide character: widen a run to the whole of one it cuts, old or new.
+        for index, (a, b) in enumerate(runs):
+            for cells in (old_chars, chars):
+                if a > 0 and cells[a] == "":
+                    a -= 1
+                if b < len(cells) and cells[b] == "":
+                    b += 1
+            runs[index] = (a, b)
+        return runs
+
+
 def _whole_cells(strip: Strip, start: int, stop: int) -> tuple[int, int]:
     """Widen [start, stop) so that it does not cut a double-width character in two."""
     if strip.text.isascii():
@@ -126,17 +210,32 @@ def _whole_cells(strip: Strip, start: int, stop: int) -> tuple[int, int]:
     return start, stop
 
 
+def _write_changed(writer: SgrWriter, shadow: Shadow | None, x: int, y: int, segments: Iterable[Segment]) -> None:
+    """Cells drawn from (x, y): those the terminal does not show already (all of them, no shadow)."""
+    move_to = Control.move_to
+    if shadow is None:
+        writer.write(move_to(x, y).segment.text)
+        writer.strip(segments)
+        return
+    chars, styles = cells_of(segments)
+    for start, end in shadow.runs(y, x, chars, styles):
+        writer.write(move_to(x + start, y).segment.text)  # an absolute move: no newline between lines
+        writer.cells(chars[start:end], styles[start:end])
+
+
 class SpanUpdate(ChopsUpdate):
     """A partial update that writes each dirty span from where it starts, not from the chop's edge."""
 
+    shadow: Shadow | None = None
+
     @classmethod
-    def from_chops(cls, update: ChopsUpdate) -> SpanUpdate:
-        return cls(update.chops, update.spans, update.chop_ends)
+    def from_chops(cls, update: ChopsUpdate, shadow: Shadow | None = None) -> SpanUpdate:
+        span_update = cls(update.chops, update.spans, update.chop_ends)
+        span_update.shadow = shadow
+        return span_update
 
     def render_segments(self, console: Console) -> str:
         writer = SgrWriter(console)
-        move_to = Control.move_to
-        # Every piece starts with an absolute cursor move, so no newline is needed between lines.
         for y, x1, x2 in self.spans:
             line = self.chops[y]
             for end, (x, strip) in zip(self.chop_ends[y], line.items(), strict=False):
@@ -146,33 +245,34 @@ class SpanUpdate(ChopsUpdate):
                 if start or stop < strip.cell_length:
                     start, stop = _whole_cells(strip, start, stop)
                     strip = strip.crop(start, stop)
-                writer.write(move_to(x + start, y).segment.text)
-                writer.strip(strip)
+                _write_changed(writer, self.shadow, x + start, y, strip)
         return writer.finish()
 
 
 class FullUpdate(LayoutUpdate):
     """Textual's full update (every line from its left edge), written with `SgrWriter`."""
 
+    shadow: Shadow | None = None
+
     @classmethod
-    def from_layout(cls, update: LayoutUpdate) -> FullUpdate:
-        return cls(update.strips, update.region)
+    def from_layout(cls, update: LayoutUpdate, shadow: Shadow | None = None) -> FullUpdate:
+        full_update = cls(update.strips, update.region)
+        full_update.shadow = shadow
+        return full_update
 
     def render_segments(self, console: Console) -> str:
         writer = SgrWriter(console)
-        move_to = Control.move_to
         x = self.region.x
         for y, line in enumerate(self.strips, self.region.y):
-            writer.write(move_to(x, y).segment.text)  # an absolute move: no newline between lines
-            for strip in line:
-                writer.strip(strip)
+            _write_changed(writer, self.shadow, x, y, [segment for strip in line for segment in strip])
         return writer.finish()
 
 
-def by_span(renderable: RenderableType | None) -> RenderableType | None:
-    """Textual's partial update as a `SpanUpdate`, its full update as a `FullUpdate`; else unchanged."""
+def by_span(renderable: RenderableType | None, shadow: Shadow | None = None) -> RenderableType | None:
+    """Textual's partial update as a `SpanUpdate`, its full update as a `FullUpdate`, each writing
+    only what differs from `shadow` (what the terminal shows); else unchanged."""
     if type(renderable) is ChopsUpdate:
-        return SpanUpdate.from_chops(renderable)
+        return SpanUpdate.from_chops(renderable, shadow)
     if type(renderable) is LayoutUpdate:
-        return FullUpdate.from_layout(renderable)
+        return FullUpdate.from_layout(renderable, shadow)
     return renderable

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pyte
 from rich.color import ColorSystem
+from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from tui.output import PLAIN, FullUpdate, sgr_change, sgr_of
+from tui.output import PLAIN, FullUpdate, Shadow, sgr_change, sgr_of
+from tui.widgets.line_diff import cells_of
 
 from .conftest import settle
 
@@ -69,3 +71,48 @@ async def test_a_full_repaint_shows_the_same_cells_in_fewer_bytes(app):
         ours = FullUpdate.from_layout(update).render_segments(app.console)
         assert screen_of(ours, (160, 48)) == screen_of(textual, (160, 48))
         assert len(ours.encode()) <= 0.75 * len(textual.encode()), (len(ours.encode()), len(textual.encode()))
+
+
+def cells(text: str, style: Style | None = None) -> tuple[list[str], list[Style | None]]:
+    return cells_of([Segment(text, style)])
+
+
+def test_the_shadow_writes_only_runs_the_terminal_does_not_show():
+    shadow = Shadow()
+    shadow.fit((20, 2))
+    assert shadow.runs(0, 0, *cells("a" * 20)) == [(0, 20)]  # nothing known yet: every cell
+    assert shadow.runs(0, 0, *cells("a" * 20)) == []  # shown already: nothing
+    assert shadow.runs(0, 0, *cells("a" * 5 + "b" + "a" * 14)) == [(5, 6)]
+    assert shadow.runs(0, 4, *cells("a" * 6)) == [(1, 2)]  # a piece from column 4: its own columns
+    bold = Style(bold=True)
+    assert shadow.runs(0, 0, *cells("a" * 20, bold)) == [(0, 20)]  # the same letters in another style
+    # two changes far apart are two runs; close together, one (a jump costs more than a few cells)
+    assert shadow.runs(0, 0, *cells("b" + "a" * 18 + "b", bold)) == [(0, 1), (19, 20)]
+    assert shadow.runs(0, 0, *cells("a" * 3 + "c" + "a" * 15 + "b", bold)) == [(0, 4)]
+    assert shadow.runs(1, 0, *cells("x" * 20)) == [(0, 20)]  # the other line is its own
+
+
+def test_the_shadow_never_writes_half_a_wide_character():
+    shadow = Shadow()
+    shadow.fit((6, 1))
+    shadow.runs(0, 0, *cells("ab漢cd"))
+    assert shadow.runs(0, 0, *cells("ab字cd")) == [(2, 4)]
+    assert shadow.runs(0, 0, *cells("abxycd")) == [(2, 4)]  # both halves of the old one written over
+    shadow.runs(0, 0, *cells("ab漢cd"))
+    assert shadow.runs(0, 0, *cells("ab漢xd")) == [(4, 5)]
+    assert shadow.runs(0, 0, *cells("abc漢d")) == [(2, 5)]  # the old one's second half and the new one
+    assert shadow.runs(0, 0, *cells("abce\u0301fd")) == [(3, 5)]  # an accent joins its letter's cell
+
+
+def test_the_shadow_forgets_on_a_new_size_or_when_told():
+    shadow = Shadow()
+    shadow.fit((4, 1))
+    shadow.runs(0, 0, *cells("abcd"))
+    shadow.fit((4, 1))
+    assert shadow.runs(0, 0, *cells("abcd")) == []
+    shadow.forget()  # ctrl+L, or back from a suspend
+    assert shadow.runs(0, 0, *cells("abcd")) == [(0, 4)]
+    shadow.fit((5, 1))  # a resize: the terminal redrew or dropped what it showed
+    assert shadow.runs(0, 0, *cells("abcd")) == [(0, 4)]
+    assert shadow.runs(1, 0, *cells("abcd")) == [(0, 4)]  # off the known screen: written, nothing kept
+    assert shadow.runs(0, 3, *cells("abcd")) == [(0, 4)]

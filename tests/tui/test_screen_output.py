@@ -210,3 +210,76 @@ async def test_the_first_poll_after_a_toggle_sends_only_what_changed(sim_server)
             assert sum(region.area for region in terminal.regions) <= 8, (view, terminal.regions)
             assert 0 < terminal.written <= 200, (view, terminal.written)
             assert terminal.stale_rows() == []
+
+
+def bump_nozzle(farm, view) -> None:
+    """One degree more on the printer's nozzle, in the simulated cloud."""
+    printer = farm.printers[view.id]
+    printer.temps[1] = float(round(printer.temps[1]) + 1)
+
+
+async def test_a_poll_under_a_job_queue_sends_nothing_of_the_grid_below(app, demo_farm):
+    """Textual counted the grid under the (opaque) queue screen as on view: each poll's changed
+    cards there repainted the queue screen whole, 17 KB at 160x48."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        terminal = Terminal(app, (160, 48))
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "JobQueueScreen"
+        for view in grid.items[1:4]:
+            bump_nozzle(demo_farm, view)
+        terminal.written = 0
+        app.poll_printers()
+        await settle(pilot)
+        assert terminal.written <= 200, terminal.written
+        assert terminal.stale_rows() == []
+
+
+async def test_a_poll_under_help_sends_only_the_cells_that_changed(app, demo_farm):
+    """Under a modal's dimmed backdrop the grid stays live, but the regions Textual hands from the
+    screen below to the modal went round again on every poll, the first of them the whole screen:
+    29 KB a poll while help was open."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        terminal = Terminal(app, (160, 48))
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HelpScreen"
+        terminal.watch_regions()
+        for _ in range(2):
+            bump_nozzle(demo_farm, grid.items[1])  # a card of the first row, beside the help box
+            terminal.written = 0
+            terminal.regions.clear()
+            app.poll_printers()
+            await settle(pilot)
+            assert 0 < terminal.written <= 200, terminal.written
+            assert sum(region.area for region in terminal.regions) <= 8, terminal.regions  # not the screen
+            assert terminal.stale_rows() == []
+
+
+async def test_a_screen_shown_is_written_once(app):
+    """Textual repaints a screen whole two or three times as it is pushed or popped (help, a job
+    queue, the filter box): each cell the terminal already shows is now written no more."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        terminal = Terminal(app, (160, 48))
+        await settle(pilot)
+        terminal.written = 0
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        full = terminal.written  # every cell of the grid screen, once
+        assert full > 10_000
+        for key, at_most in [
+            ("question_mark", 1.0),
+            ("escape", 1.02),
+            ("enter", 0.85),
+            ("escape", 1.02),
+            ("slash", 1.02),
+        ]:
+            terminal.written = 0
+            await pilot.press(key)
+            await settle(pilot)
+            assert terminal.written <= at_most * full, (key, terminal.written, full)
+            assert terminal.stale_rows() == [], key

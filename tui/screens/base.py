@@ -40,7 +40,24 @@ def action_bindings(*, on_job: bool) -> list[Binding]:
 UNPAINTED_FOCUS: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 
-class FarmScreen(Screen[ResultType]):
+class SeenThrough(Screen[ResultType]):
+    """A screen that may be seen through the one on top (a modal's dimmed backdrop)."""
+
+    def _compositor_refresh(self) -> None:
+        """Textual 8.2.8 hands what changed on a screen seen through the top one to the top one to
+        repaint, then marks this screen to repaint the same regions again at its next update, and
+        that update drops the widgets changed meanwhile in favour of it. The regions went round
+        again on every poll, the first of them the whole screen (the modal opening): 29-40 KB a
+        poll while help or a confirmation was open, where the changed cells under the backdrop
+        are a few hundred bytes. Handed on once, they are done with here."""
+        seen_through = self is not self.app.screen and bool(self._compositor._dirty_regions)
+        super()._compositor_refresh()
+        if seen_through:
+            self._repaint_required = False
+            self._repaint_regions.clear()
+
+
+class FarmScreen(SeenThrough[ResultType]):
     if TYPE_CHECKING:
         app: FarmDash  # the typed App, for the type checker only
 
@@ -61,7 +78,7 @@ class FarmScreen(Screen[ResultType]):
         badge.show(self.app.events.unacknowledged(), self.app.binding_key("event-log"))
 
 
-class FarmModal(ModalScreen[ResultType]):
+class FarmModal(SeenThrough[ResultType], ModalScreen[ResultType]):
     if TYPE_CHECKING:
         app: FarmDash  # the typed App, for the type checker only
 

@@ -6,24 +6,44 @@ in it. A card whose nozzle went from 210° to 211° needs three cells, not the c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual.strip import Strip
 
 
-def _cells(segments: list[Segment]) -> list[tuple[str, object]]:
+def _cells(segments: Iterable[Segment]) -> list[tuple[str, object]]:
     """One (character, style) a cell; a wide character's second cell is ("", style)."""
-    cells: list[tuple[str, object]] = []
-    append = cells.append
+    chars, styles = cells_of(segments)
+    return list(zip(chars, styles, strict=True))
+
+
+def cells_of(segments: Iterable[Segment]) -> tuple[list[str], list[Style | None]]:
+    """What each cell shows: its text and its style, in two lists as long as the line is wide.
+
+    A wide character's second cell has the text "". A zero-width character (a combining accent)
+    joins the cell before it, so that the lists never run longer than the line.
+    """
+    chars: list[str] = []
+    styles: list[Style | None] = []
     for text, style, _ in segments:
         if text.isascii():
-            cells.extend((char, style) for char in text)
+            chars.extend(text)
+            styles.extend([style] * len(text))
             continue
         for char in text:
-            append((char, style))
-            if cell_len(char) == 2:
-                append(("", style))
-    return cells
+            width = cell_len(char)
+            if width == 0 and chars:
+                chars[-1] += char
+                continue
+            chars.append(char)
+            styles.append(style)
+            if width == 2:
+                chars.append("")
+                styles.append(style)
+    return chars, styles
 
 
 def changed_span(old: Strip | None, new: Strip) -> tuple[int, int] | None:
