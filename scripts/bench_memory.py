@@ -6,12 +6,18 @@ own process with 5,000 printers and a 3 s refresh, samples the dashboard's RSS (
 every 40 s, as a user would), and prints the samples and the slope: MB per minute over the
 last 8 minutes, by least squares (the first 2 minutes hold start-up and caches filling).
 
-    python scripts/bench_memory.py [--printers 5000] [--minutes 10] [--size 160x48]
+A fresh state directory starts with an empty event log, which then fills towards the 5,000 events
+kept in memory: part of the slope is that store filling. `--state-dir` keeps the directory, so a
+second run starts as a technician's restart would, with the log and what was seen loaded back
+(the farm's clock starts again, so the first polls find what changed "while away").
+
+    python scripts/bench_memory.py [--printers 5000] [--minutes 10] [--size 160x48] [--state-dir DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
@@ -42,12 +48,18 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=10.0, help="seconds between samples")
     parser.add_argument("--no-keys", action="store_true", help="press nothing (polls only)")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the dashboard (experiments)")
+    parser.add_argument("--state-dir", help="keep farmdash's state (its event log) here, across runs")
     args = parser.parse_args()
     cols, rows = (int(n) for n in args.size.split("x"))
     proc, base = start_sim(args.printers)
     samples: list[tuple[float, float]] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="farmdash-mem-") as state_dir:
+        kept = contextlib.nullcontext(args.state_dir) if args.state_dir else None
+        with kept or tempfile.TemporaryDirectory(prefix="farmdash-mem-") as state_dir:
+            log = Path(state_dir, "events.jsonl")
+            if log.exists():
+                events = sum(1 for line in log.open("rb") if line.startswith(b'{"record":"event"'))
+                print(f"event log at start: {events} events, {log.stat().st_size / 1e6:.1f} MB", flush=True)
             extra = dict(item.split("=", 1) for item in args.env)
             dash = Dashboard(base, cols, rows, state_dir, None, extra_env=extra)
             try:
@@ -76,6 +88,10 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    if args.state_dir:
+        log = Path(args.state_dir, "events.jsonl")
+        events = sum(1 for line in log.open("rb") if line.startswith(b'{"record":"event"')) if log.exists() else 0
+        print(f"event log at the end: {events} events")
     tail = [(t, m) for t, m in samples if t >= 120]
     peak = max(m for _, m in samples)
     print(
