@@ -9,6 +9,8 @@ prints:
   * a full repaint: what toggling the view (`v`) back to the cards sends
   * CPU % of one core and RSS of the dashboard process (from /proc)
   * key to first output byte, p50 / p95, for keys pressed as a poll lands and between polls
+  * bytes for screens shown and closed (help, a job queue, the filter box), and for one poll
+    after a view toggle, under help and under a job queue
   * the emulator check: after polls, toasts, a modal and scrolling, the emulated screen is
     compared with a fresh full render (the terminal resized away and back); "stale" counts the
     cells that differ. Ctrl+L is checked the same way.
@@ -314,6 +316,20 @@ def _drive(dash: Dashboard, result: dict, args: argparse.Namespace, started: flo
     dash.mark("cards-start")
     dash.wait_quiet(since=dash.key(b"v"), limit=10)
     dash.mark("cards-end")
+    _measured_poll(dash, "after-toggle")  # repaints asked for while the grid was hidden once rode on it
+
+    # Screens shown and closed (help, a job queue, the filter box), each once: Textual repaints a
+    # screen whole two or three times as it is pushed or popped. A poll while help or a queue is
+    # open: the screen below must not be repainted for it.
+    for name, key in SWITCHES:
+        if not _time_left(args, started):
+            break
+        dash.wait_quiet(limit=10)
+        dash.mark(f"{name}-start")
+        dash.wait_quiet(since=dash.key(key), limit=10)
+        dash.mark(f"{name}-end")
+        if name in ("help", "queue"):
+            _measured_poll(dash, f"under-{name}")
 
     # Key latency: right then left (each moves the selection); one between polls, one as a poll lands.
     between, landing = [], []
@@ -357,6 +373,19 @@ def _drive(dash: Dashboard, result: dict, args: argparse.Namespace, started: flo
     result["check_ctrl_l"] = _fresh_render_check(dash, "ctrl-l", args, started)
 
 
+SWITCHES = [("help", b"?"), ("help-closed", b"\x1b"), ("queue", b"\r"), ("queue-closed", b"\x1b"),
+            ("filter", b"/"), ("filter-closed", b"\x1b")]  # fmt: skip
+
+
+def _measured_poll(dash: Dashboard, name: str) -> None:
+    """Marks around the next poll's output."""
+    dash.wait_quiet(limit=10)
+    dash.mark(f"{name}-start")
+    dash.wait_poll(limit=REFRESH * 3)
+    dash.wait_quiet(limit=10)
+    dash.mark(f"{name}-end")
+
+
 def _fresh_render_check(dash: Dashboard, how: str, args: argparse.Namespace, started: float) -> str:
     """Snapshot right after a poll, force a full render, snapshot again; retry if a poll interfered."""
     for attempt in range(4):
@@ -390,6 +419,9 @@ def _analyse(dash: Dashboard, result: dict, cols: int, rows: int) -> None:
     result["polls_seen"] = len(steady)
     result["full"] = sum(b[2] for b in within(bursts, stamps["cards-start"], stamps["cards-end"] + 0.01))
     result["full_table"] = sum(b[2] for b in within(bursts, stamps["table-start"], stamps["table-end"] + 0.01))
+    for name in [*(name for name, _ in SWITCHES), "after-toggle", "under-help", "under-queue"]:
+        if f"{name}-end" in stamps:
+            result[name] = sum(b[2] for b in within(bursts, stamps[f"{name}-start"], stamps[f"{name}-end"] + 0.01))
 
     for key in ("check", "check_ctrl_l"):
         tag = result.get(key)
@@ -451,6 +483,11 @@ def main() -> None:
                 f"{landing:>20} {between:>16} {r['check']:>9} {r['check_ctrl_l']:>10}",
                 flush=True,
             )
+            switches = ", ".join(f"{name} {r[name]}" for name, _ in SWITCHES if name in r)
+            polls = ", ".join(
+                f"{name} {r[name]}" for name in ("after-toggle", "under-help", "under-queue") if name in r
+            )
+            print(f"{'':>17} bytes: screens shown and closed: {switches}; a poll {polls}", flush=True)
 
 
 if __name__ == "__main__":

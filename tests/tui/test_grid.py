@@ -191,6 +191,19 @@ async def test_filter_keys_arriving_in_one_burst_all_reach_the_filter(app, demo_
         assert all("MK4" in v.name for v in screen.active_list.items)
 
 
+async def test_the_filter_box_leaves_the_cards_as_wide_as_they_were(app):
+    """Textual takes the widest side margin of any child from every 1fr child: the filter box's
+    margin made the grid two columns narrower, and at 80x24 the cards went from three to two."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        assert (grid.size.width, grid.columns) == (80, 3)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.screen.query_one("#filter").display
+        assert (grid.size.width, grid.columns, grid.item_width) == (80, 3, 26)
+
+
 async def test_letters_after_slash_in_one_burst_trigger_no_action(app, sim_server, demo_farm):
     from textual import events
 
