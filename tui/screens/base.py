@@ -50,7 +50,10 @@ class SeenThrough(Screen[ResultType]):
         again on every poll, the first of them the whole screen (the modal opening): 29-40 KB a
         poll while help or a confirmation was open, where the changed cells under the backdrop
         are a few hundred bytes. Handed on once, they are done with here."""
-        seen_through = self is not self.app.screen and bool(self._compositor._dirty_regions)
+        app = self.app
+        seen_through = (
+            self is not app.screen and self in app._background_screens and bool(self._compositor._dirty_regions)
+        )
         super()._compositor_refresh()
         if seen_through:
             self._repaint_required = False
