@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
@@ -187,24 +186,12 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         self._shadow.fit((self.size.width, self.size.height))
         super()._display(screen, by_span(renderable, self._shadow))
 
-    @property
-    def _background_screens(self) -> list[Screen]:
-        """The screens seen through the top one: none when the top one is opaque.
-
-        Textual 8.2.8 always counts the screen just below the top one, so the grid under a job
-        queue counted as on view: each poll's few changed cards there made the queue screen repaint
-        itself whole (17-19 KB a poll at 160x48, seconds on a slow link) to show nothing new. The
-        grid screen still takes every poll, and is drawn whole when it is on top again.
-        """
-        if self.screen_stack and self.screen.styles.background.a == 1:
-            return []
-        return super()._background_screens
-
     # --- sessions and polling -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # Back from a suspend (ctrl+z, then fg) the terminal shows the shell's lines, not ours.
-        self.app_resume_signal.subscribe(self, lambda _: self._shadow.forget())
+        # Back from a suspend (ctrl+z, then fg) the terminal shows the shell's lines, not ours, and
+        # Textual repaints nothing at the same size.
+        self.app_resume_signal.subscribe(self, lambda _: self.action_redraw())
         self.push_screen(PrinterGridScreen())
         self.connect()
 
@@ -341,6 +328,11 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
     def action_slower(self) -> None:
         larger = [s for s in REFRESH_STEPS if s > self.refresh_seconds]
         self._set_refresh(larger[0] if larger else REFRESH_STEPS[-1])
+
+    def on_resize(self) -> None:
+        """A terminal told of a new size (or of the same one: back from a suspend, a reattach) may
+        have redrawn or dropped what it showed: the next frame writes every cell."""
+        self._shadow.forget()
 
     def action_redraw(self) -> None:
         """Repaint every cell, whatever the terminal shows now (after another program wrote over it)."""

@@ -134,6 +134,7 @@ class EventLog:
             return
         newest = sorted(self.events.values(), key=lambda e: e.time)[-self.in_memory :]
         self.events = {event.id: event for event in newest}
+        self.acked &= self.events.keys()  # what was acknowledged of events no longer kept: nothing to ask
 
     # --- writing ------------------------------------------------------------------------------------
 

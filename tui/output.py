@@ -130,6 +130,7 @@ class SgrWriter:
 
 
 UNKNOWN = object()  # a cell the terminal may show anything in: equal to no style
+UNKNOWN_TEXT = "\x00"  # and its text: never drawn, and not "" (the second half of a wide character)
 GAP = 8  # unchanged cells between two changed runs that are cheaper to write than to jump over
 
 
@@ -149,7 +150,7 @@ class Shadow:
     def forget(self, size: tuple[int, int] | None = None) -> None:
         """Know nothing of what the terminal shows: the next frame writes every cell it covers."""
         width, height = self.size = size or self.size
-        self.chars = [[""] * width for _ in range(height)]
+        self.chars = [[UNKNOWN_TEXT] * width for _ in range(height)]
         self.styles = [[UNKNOWN] * width for _ in range(height)]
 
     def fit(self, size: tuple[int, int]) -> None:
@@ -162,7 +163,10 @@ class Shadow:
         show already; from now on it does."""
         end = x + len(chars)
         if not 0 <= y < len(self.chars) or x < 0 or end > len(self.chars[y]):
-            return [(0, len(chars))] if chars else []  # off the known screen: write it, know nothing
+            # Off the screen (a frame laid out for a larger terminal): the terminal clamps the
+            # cursor and writes over its last row or column. Write it, and know nothing after.
+            self.forget()
+            return [(0, len(chars))] if chars else []
         line_chars, line_styles = self.chars[y], self.styles[y]
         old_chars, old_styles = line_chars[x:end], line_styles[x:end]
         if old_chars == chars and old_styles == styles:
@@ -190,6 +194,13 @@ class Shadow:
             runs[index] = (a, b)
         return runs
 
+    def unknown(self, y: int, x: int, width: int) -> None:
+        """These cells were written without being told apart: they may show anything now."""
+        if 0 <= y < len(self.chars):
+            start, end = max(0, x), min(x + width, len(self.chars[y]))
+            self.chars[y][start:end] = [UNKNOWN_TEXT] * max(0, end - start)
+            self.styles[y][start:end] = [UNKNOWN] * max(0, end - start)
+
 
 def _whole_cells(strip: Strip, start: int, stop: int) -> tuple[int, int]:
     """Widen [start, stop) so that it does not cut a double-width character in two."""
@@ -210,14 +221,19 @@ def _whole_cells(strip: Strip, start: int, stop: int) -> tuple[int, int]:
     return start, stop
 
 
-def _write_changed(writer: SgrWriter, shadow: Shadow | None, x: int, y: int, segments: Iterable[Segment]) -> None:
-    """Cells drawn from (x, y): those the terminal does not show already (all of them, no shadow)."""
+def _write_changed(
+    writer: SgrWriter, shadow: Shadow | None, x: int, y: int, segments: list[Segment], width: int
+) -> None:
+    """Cells drawn from (x, y), `width` of them: those the terminal does not show already (all of
+    them with no shadow, or when they cannot be told apart one by one)."""
     move_to = Control.move_to
-    if shadow is None:
+    chars, styles = cells_of(segments) if shadow is not None else ([], [])
+    if shadow is None or len(chars) != width:
         writer.write(move_to(x, y).segment.text)
         writer.strip(segments)
+        if shadow is not None:
+            shadow.unknown(y, x, width)
         return
-    chars, styles = cells_of(segments)
     for start, end in shadow.runs(y, x, chars, styles):
         writer.write(move_to(x + start, y).segment.text)  # an absolute move: no newline between lines
         writer.cells(chars[start:end], styles[start:end])
@@ -245,7 +261,7 @@ class SpanUpdate(ChopsUpdate):
                 if start or stop < strip.cell_length:
                     start, stop = _whole_cells(strip, start, stop)
                     strip = strip.crop(start, stop)
-                _write_changed(writer, self.shadow, x + start, y, strip)
+                _write_changed(writer, self.shadow, x + start, y, list(strip), strip.cell_length)
         return writer.finish()
 
 
@@ -264,7 +280,9 @@ class FullUpdate(LayoutUpdate):
         writer = SgrWriter(console)
         x = self.region.x
         for y, line in enumerate(self.strips, self.region.y):
-            _write_changed(writer, self.shadow, x, y, [segment for strip in line for segment in strip])
+            strips = list(line)
+            segments = [segment for strip in strips for segment in strip]
+            _write_changed(writer, self.shadow, x, y, segments, sum(strip.cell_length for strip in strips))
         return writer.finish()
 
 

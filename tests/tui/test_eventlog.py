@@ -107,6 +107,20 @@ def test_memory_holds_the_newest(tmp_path):
     assert len(EventLog(tmp_path / LOG_NAME, in_memory=10).load().events) == 10
 
 
+def test_acknowledgements_are_kept_only_for_events_kept(tmp_path):
+    """The set of acknowledged ids grew for as long as farmdash ran (a technician acknowledging
+    alerts all day); an id whose event has left memory has nothing left to answer."""
+    events = [event(n) for n in range(5)]
+    log = EventLog(tmp_path / LOG_NAME, in_memory=3)
+    log.record(events[:3])
+    assert log.acknowledge([e.id for e in events[:3]], T0) == [e.id for e in events[:3]]
+    log.record(events[3:])
+    assert log.acked == {events[2].id}
+    again = EventLog(tmp_path / LOG_NAME, in_memory=3).load()
+    assert again.acked == {events[2].id}
+    assert [e.id for e in again.unacknowledged()] == [events[3].id, events[4].id]
+
+
 def test_unreadable_file_is_a_problem_not_a_crash(tmp_path):
     (tmp_path / LOG_NAME).mkdir()
     log = EventLog.in_directory(tmp_path).load()

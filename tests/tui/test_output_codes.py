@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pyte
 from rich.color import ColorSystem
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
+from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
-from tui.output import PLAIN, FullUpdate, Shadow, sgr_change, sgr_of
+from tui.output import PLAIN, FullUpdate, Shadow, SpanUpdate, sgr_change, sgr_of
 from tui.widgets.line_diff import cells_of
 
 from .conftest import settle
@@ -104,6 +106,29 @@ def test_the_shadow_never_writes_half_a_wide_character():
     assert shadow.runs(0, 0, *cells("abce\u0301fd")) == [(3, 5)]  # an accent joins its letter's cell
 
 
+def test_cells_are_measured_as_textual_measures_them():
+    """By grapheme, as Rich 15 does: a heart with a variation selector is one wide character, a
+    family joined by zero-width joiners is one, a skin tone and an accent belong to theirs."""
+    for text in ["a❤️b", "a⚠️b", "a👨‍👩‍👧b", "a👍🏽b", "ae\u0301b", "ab漢字", "N 210°"]:
+        chars, styles = cells(text)
+        assert len(chars) == len(styles) == Strip([Segment(text)]).cell_length, text
+    assert cells("a❤️b")[0] == ["a", "❤️", "", "b"]
+    assert cells("a👍🏽b")[0] == ["a", "👍🏽", "", "b"]
+
+
+def test_a_piece_whose_cells_cannot_be_told_apart_is_written_whole_and_forgotten():
+    """A piece cut between a letter and its accent starts with a cell of no width: its cells are
+    written as they are, and the shadow knows nothing of them after."""
+    shadow = Shadow()
+    shadow.fit((6, 1))
+    shadow.runs(0, 0, *cells("abcdef"))
+    piece = Strip([Segment("\u0301xy")])  # one entry more than cells
+    update = SpanUpdate.from_chops(ChopsUpdate([{2: piece}], [(0, 2, 4)], [[4]]), shadow)
+    written = update.render_segments(Console(color_system=None, force_terminal=True))
+    assert "\u0301xy" in written
+    assert shadow.runs(0, 0, *cells("abcdef")) == [(2, 4)]  # rewritten where the piece went
+
+
 def test_the_shadow_forgets_on_a_new_size_or_when_told():
     shadow = Shadow()
     shadow.fit((4, 1))
@@ -114,5 +139,10 @@ def test_the_shadow_forgets_on_a_new_size_or_when_told():
     assert shadow.runs(0, 0, *cells("abcd")) == [(0, 4)]
     shadow.fit((5, 1))  # a resize: the terminal redrew or dropped what it showed
     assert shadow.runs(0, 0, *cells("abcd")) == [(0, 4)]
-    assert shadow.runs(1, 0, *cells("abcd")) == [(0, 4)]  # off the known screen: written, nothing kept
+    shadow.runs(0, 0, *cells("abcd"))
+    # Off the known screen the terminal writes over its last column or row: written whole, and
+    # nothing is known after it.
     assert shadow.runs(0, 3, *cells("abcd")) == [(0, 4)]
+    assert shadow.runs(0, 0, *cells("abcd")) == [(0, 4)]
+    assert shadow.runs(1, 0, *cells("abcd")) == [(0, 4)]
+    assert shadow.runs(0, 0, *cells("abcd")) == [(0, 4)]

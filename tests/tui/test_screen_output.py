@@ -187,8 +187,9 @@ async def test_each_list_of_a_long_farm_is_drawn_once_when_first_shown(sim_serve
 
 
 async def test_the_first_poll_after_a_toggle_sends_only_what_changed(sim_server):
-    """Repaints asked for while a list was hidden (or as it was shown) used to wait for its next
-    repaint: the first poll after a toggle back to the cards sent the whole grid again."""
+    """Textual keeps the repaints asked for while a list was hidden (or as it was shown) until the
+    list's next repaint: the first poll after a toggle back to the cards repainted the whole grid
+    and sent it again, 20-22 KB at 160x48. The cells the terminal shows already are not sent."""
     farm = generate_farm(300, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7, realistic=True))
     sim_server.farm = farm
     app = build_app(sim_server, farm)
@@ -206,8 +207,6 @@ async def test_the_first_poll_after_a_toggle_sends_only_what_changed(sim_server)
             app.poll_printers()
             await settle(pilot)
             assert shown.items[row].tools[0][0] == round(printer.temps[1])
-            assert terminal.regions, "the change was not drawn"
-            assert sum(region.area for region in terminal.regions) <= 8, (view, terminal.regions)
             assert 0 < terminal.written <= 200, (view, terminal.written)
             assert terminal.stale_rows() == []
 
@@ -219,8 +218,8 @@ def bump_nozzle(farm, view) -> None:
 
 
 async def test_a_poll_under_a_job_queue_sends_nothing_of_the_grid_below(app, demo_farm):
-    """Textual counted the grid under the (opaque) queue screen as on view: each poll's changed
-    cards there repainted the queue screen whole, 17 KB at 160x48."""
+    """Textual counts the grid under the (opaque) queue screen as on view: each poll's changed
+    cards there repainted the queue screen, whole (17 KB at 160x48) once the regions went round."""
     async with app.run_test(size=(160, 48)) as pilot:
         terminal = Terminal(app, (160, 48))
         await settle(pilot)
@@ -228,12 +227,15 @@ async def test_a_poll_under_a_job_queue_sends_nothing_of_the_grid_below(app, dem
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "JobQueueScreen"
+        terminal.watch_regions()
         for view in grid.items[1:4]:
             bump_nozzle(demo_farm, view)
         terminal.written = 0
         app.poll_printers()
         await settle(pilot)
         assert terminal.written <= 200, terminal.written
+        header = app.screen.query_one("#printer-header").region  # the queue's printer: its own
+        assert all(header.contains_region(region) for region in terminal.regions), terminal.regions
         assert terminal.stale_rows() == []
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.cells import cell_len
+from rich.cells import split_graphemes
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -21,10 +21,13 @@ def _cells(segments: Iterable[Segment]) -> list[tuple[str, object]]:
 
 
 def cells_of(segments: Iterable[Segment]) -> tuple[list[str], list[Style | None]]:
-    """What each cell shows: its text and its style, in two lists as long as the line is wide.
+    """What each cell shows: its text and its style, in two lists, one entry a cell.
 
-    A wide character's second cell has the text "". A zero-width character (a combining accent)
-    joins the cell before it, so that the lists never run longer than the line.
+    Cells are measured as Rich (and so Textual) measures them, by grapheme: U+2764 U+FE0F (a heart and a
+    variation selector) is one wide character, a family joined by zero-width joiners is one, an
+    accent belongs to its letter. A wide character's second cell has the text "". A piece that
+    starts with a zero-width character (cut between a letter and its accent) gives one entry
+    more than it has cells: callers compare the length with the piece's width.
     """
     chars: list[str] = []
     styles: list[Style | None] = []
@@ -33,12 +36,12 @@ def cells_of(segments: Iterable[Segment]) -> tuple[list[str], list[Style | None]
             chars.extend(text)
             styles.extend([style] * len(text))
             continue
-        for char in text:
-            width = cell_len(char)
+        spans, _ = split_graphemes(text)
+        for start, end, width in spans:
             if width == 0 and chars:
-                chars[-1] += char
+                chars[-1] += text[start:end]
                 continue
-            chars.append(char)
+            chars.append(text[start:end])
             styles.append(style)
             if width == 2:
                 chars.append("")
@@ -54,9 +57,11 @@ def changed_span(old: Strip | None, new: Strip) -> tuple[int, int] | None:
     new_segments = new._segments
     if old_segments == new_segments:
         return None
-    if old_segments is None:
+    if old is None or old_segments is None:
         return (0, new.cell_length)
     before, after = _cells(old_segments), _cells(new_segments)
+    if len(before) != old.cell_length or len(after) != new.cell_length:  # cells not told apart: all of it
+        return (0, new.cell_length)
     shortest = min(len(before), len(after))
     start = 0
     while start < shortest and before[start] == after[start]:

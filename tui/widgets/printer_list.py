@@ -160,20 +160,6 @@ class PrinterList(ScrollView, can_focus=True):
         self.refresh()
         self._announce_visible()
 
-    def on_show(self) -> None:
-        """Forget the repaints asked for while hidden; ask again for what differs from what was drawn.
-
-        Textual hands a widget's repaint requests to the compositor only while the widget is on
-        screen. Those made while it was hidden or about to be shown (`display` turned on repaints
-        it whole) wait, and went out with the next poll's few changed cells: a toggle back to the
-        cards sent the grid whole twice, ~22 KB on the first poll after it. The frame that showed
-        the list drew it whole, and what it drew is in `_drawn`; comparing again keeps whatever
-        changed since (a poll, the focus) and nothing else.
-        """
-        if self.items:
-            self._exchange_repaint_regions()
-            self.refresh_changed()
-
     def visible_ids(self) -> set[int]:
         first_row = self.scroll_offset.y // self.ITEM_HEIGHT  # the titles cover the rows above
         rows = self.size.height // self.ITEM_HEIGHT + 2
