@@ -285,3 +285,28 @@ async def test_a_screen_shown_is_written_once(app):
             await settle(pilot)
             assert terminal.written <= at_most * full, (key, terminal.written, full)
             assert terminal.stale_rows() == [], key
+
+
+async def test_wide_and_joined_characters_in_names_leave_no_stale_cell(app, demo_farm):
+    """Cells are told apart as Textual measures them: a name with a wide character, an emoji and
+    an accent written as a letter and a combining mark; a degree more on each card goes out as
+    its own few cells, and the screen matches a fresh render."""
+    printers = sorted(demo_farm.printers.values(), key=lambda p: p.id)
+    for printer, name in zip(printers, ["三号🔥x", "Cafe\u0301-2", "MK4🔥🔥"], strict=False):
+        printer.name = name
+    async with app.run_test(size=(160, 48)) as pilot:
+        terminal = Terminal(app, (160, 48))
+        await settle(pilot)
+        grid = app.screen.query_one(PrinterGrid)
+        assert {"三号🔥x", "MK4🔥🔥"} <= {view.name for view in grid.items}
+        for _ in range(2):
+            for view in grid.items[:6]:
+                bump_nozzle(demo_farm, view)
+            terminal.written = 0
+            app.poll_printers()
+            await settle(pilot)
+            assert 0 < terminal.written <= 6 * 60, terminal.written
+            assert terminal.stale_rows() == []
+        await pilot.press("v")
+        await settle(pilot)
+        assert terminal.stale_rows() == []
