@@ -217,17 +217,24 @@ def bump_nozzle(farm, view) -> None:
     printer.temps[1] = float(round(printer.temps[1]) + 1)
 
 
+async def shown_over_the_grid(pilot, key: str, screen: str) -> tuple[Terminal, PrinterGrid]:
+    """The grid at 160x48, then `key` shows `screen` over it; from then on the regions are watched."""
+    app = pilot.app
+    terminal = Terminal(app, (160, 48))
+    await settle(pilot)
+    grid = app.screen.query_one(PrinterGrid)
+    await pilot.press(key)
+    await settle(pilot)
+    assert type(app.screen).__name__ == screen
+    terminal.watch_regions()
+    return terminal, grid
+
+
 async def test_a_poll_under_a_job_queue_sends_nothing_of_the_grid_below(app, demo_farm):
     """Textual counts the grid under the (opaque) queue screen as on view: each poll's changed
     cards there repainted the queue screen, whole (17 KB at 160x48) once the regions went round."""
     async with app.run_test(size=(160, 48)) as pilot:
-        terminal = Terminal(app, (160, 48))
-        await settle(pilot)
-        grid = app.screen.query_one(PrinterGrid)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert type(app.screen).__name__ == "JobQueueScreen"
-        terminal.watch_regions()
+        terminal, grid = await shown_over_the_grid(pilot, "enter", "JobQueueScreen")
         for view in grid.items[1:4]:
             bump_nozzle(demo_farm, view)
         terminal.written = 0
@@ -244,13 +251,7 @@ async def test_a_poll_under_help_sends_only_the_cells_that_changed(app, demo_far
     screen below to the modal went round again on every poll, the first of them the whole screen:
     29 KB a poll while help was open."""
     async with app.run_test(size=(160, 48)) as pilot:
-        terminal = Terminal(app, (160, 48))
-        await settle(pilot)
-        grid = app.screen.query_one(PrinterGrid)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert type(app.screen).__name__ == "HelpScreen"
-        terminal.watch_regions()
+        terminal, grid = await shown_over_the_grid(pilot, "question_mark", "HelpScreen")
         for _ in range(2):
             bump_nozzle(demo_farm, grid.items[1])  # a card of the first row, beside the help box
             terminal.written = 0
