@@ -170,13 +170,18 @@ async def test_a_view_toggle_draws_the_list_once_and_not_the_header_or_the_foote
             assert not any(region.y >= shown.region.bottom for region in terminal.regions), terminal.regions
 
 
+def long_farm(sim_server):
+    """An app on a farm of 300 printers, long enough for a scrollbar in both views."""
+    farm = generate_farm(300, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7, realistic=True))
+    sim_server.farm = farm
+    return build_app(sim_server, farm), farm
+
+
 async def test_each_list_of_a_long_farm_is_drawn_once_when_first_shown(sim_server):
     """Textual lays a list out again once its scrollbar appears, and the table's first showing was
     drawn twice; the grid's virtual width was taken before its scrollbar appeared, and the first
     toggle back to the cards drew the grid twice."""
-    farm = generate_farm(300, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7, realistic=True))
-    sim_server.farm = farm
-    app = build_app(sim_server, farm)
+    app, _ = long_farm(sim_server)
     async with app.run_test(size=(160, 48)) as pilot:
         terminal = Terminal(app, (160, 48))
         await settle(pilot)
@@ -190,9 +195,7 @@ async def test_the_first_poll_after_a_toggle_sends_only_what_changed(sim_server)
     """Textual keeps the repaints asked for while a list was hidden (or as it was shown) until the
     list's next repaint: the first poll after a toggle back to the cards repainted the whole grid
     and sent it again, 20-22 KB at 160x48. The cells the terminal shows already are not sent."""
-    farm = generate_farm(300, seed=7, clock=SimClock.frozen_at(), settings=FarmSettings(seed=7, realistic=True))
-    sim_server.farm = farm
-    app = build_app(sim_server, farm)
+    app, farm = long_farm(sim_server)
     async with app.run_test(size=(160, 48)) as pilot:
         terminal = Terminal(app, (160, 48))
         await settle(pilot)
