@@ -330,8 +330,9 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         self._set_refresh(larger[0] if larger else REFRESH_STEPS[-1])
 
     def on_resize(self) -> None:
-        """A terminal told of a new size (or of the same one: back from a suspend, a reattach) may
-        have redrawn or dropped what it showed: the next frame writes every cell."""
+        """A terminal of a new size may have redrawn or dropped what it showed: the frames from now
+        on write every cell they cover (told of the same size, as back from a suspend, it costs
+        nothing until the next frame)."""
         self._shadow.forget()
 
     def action_redraw(self) -> None:

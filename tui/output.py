@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from rich.cells import cell_len
 from rich.color import ColorSystem
 from rich.console import Console, RenderableType
 from rich.control import Control
@@ -129,7 +128,7 @@ class SgrWriter:
         return "".join(self.parts)
 
 
-UNKNOWN = object()  # a cell the terminal may show anything in: equal to no style
+UNKNOWN = object()  # the style of a cell that may show anything: equal to no style, None included
 UNKNOWN_TEXT = "\x00"  # and its text: never drawn, and not "" (the second half of a wide character)
 GAP = 8  # unchanged cells between two changed runs that are cheaper to write than to jump over
 
@@ -196,28 +195,26 @@ class Shadow:
 
     def unknown(self, y: int, x: int, width: int) -> None:
         """These cells were written without being told apart: they may show anything now."""
-        if 0 <= y < len(self.chars):
-            start, end = max(0, x), min(x + width, len(self.chars[y]))
-            self.chars[y][start:end] = [UNKNOWN_TEXT] * max(0, end - start)
-            self.styles[y][start:end] = [UNKNOWN] * max(0, end - start)
+        if not 0 <= y < len(self.chars) or x + width > len(self.chars[y]):
+            self.forget()  # off the screen, over its last row or column: anything, anywhere
+            return
+        start, end = max(0, x), x + width
+        self.chars[y][start:end] = [UNKNOWN_TEXT] * max(0, end - start)
+        self.styles[y][start:end] = [UNKNOWN] * max(0, end - start)
 
 
 def _whole_cells(strip: Strip, start: int, stop: int) -> tuple[int, int]:
-    """Widen [start, stop) so that it does not cut a double-width character in two."""
+    """Widen [start, stop) so that it does not cut a wide character in two (cells as Textual
+    measures them: an emoji with a variation selector is one wide character)."""
     if strip.text.isascii():
         return start, stop
-    position = 0
-    for text, _, _ in strip:
-        for char in text:
-            width = cell_len(char)
-            if width == 2:
-                if position < start < position + 2:
-                    start = position
-                if position < stop < position + 2:
-                    stop = position + 2
-            position += width
-            if position >= stop:
-                return start, stop
+    chars, _ = cells_of(strip)
+    if len(chars) != strip.cell_length:
+        return 0, strip.cell_length  # cells not told apart: the whole piece
+    while 0 < start < len(chars) and chars[start] == "":
+        start -= 1
+    while stop < len(chars) and chars[stop] == "":
+        stop += 1
     return start, stop
 
 
@@ -231,8 +228,8 @@ def _write_changed(
     if shadow is None or len(chars) != width:
         writer.write(move_to(x, y).segment.text)
         writer.strip(segments)
-        if shadow is not None:
-            shadow.unknown(y, x, width)
+        if shadow is not None:  # a zero-width start joins the cell before: that one too
+            shadow.unknown(y, x - 1, width + 1)
         return
     for start, end in shadow.runs(y, x, chars, styles):
         writer.write(move_to(x + start, y).segment.text)  # an absolute move: no newline between lines

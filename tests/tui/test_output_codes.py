@@ -118,7 +118,7 @@ def test_cells_are_measured_as_textual_measures_them():
 
 def test_a_piece_whose_cells_cannot_be_told_apart_is_written_whole_and_forgotten():
     """A piece cut between a letter and its accent starts with a cell of no width: its cells are
-    written as they are, and the shadow knows nothing of them after."""
+    written as they are, and the shadow knows nothing of them, or of the letter's cell, after."""
     shadow = Shadow()
     shadow.fit((6, 1))
     shadow.runs(0, 0, *cells("abcdef"))
@@ -126,7 +126,20 @@ def test_a_piece_whose_cells_cannot_be_told_apart_is_written_whole_and_forgotten
     update = SpanUpdate.from_chops(ChopsUpdate([{2: piece}], [(0, 2, 4)], [[4]]), shadow)
     written = update.render_segments(Console(color_system=None, force_terminal=True))
     assert "\u0301xy" in written
-    assert shadow.runs(0, 0, *cells("abcdef")) == [(2, 4)]  # rewritten where the piece went
+    # rewritten where the piece went, and the cell before it, which a terminal gives the accent to
+    assert shadow.runs(0, 0, *cells("abcdef")) == [(1, 4)]
+
+
+def test_a_span_is_widened_to_whole_characters_as_textual_measures_them():
+    """A variation selector before a wide character: counted a code point at a time, the span over
+    the wide character was widened a column left, and the character written a column off."""
+    strip = Strip([Segment("\u26a0\ufe0f\u56db\u53f7")])  # warning sign + VS16, then two wide characters
+    assert strip.cell_length == 6
+    update = SpanUpdate.from_chops(ChopsUpdate([{0: strip}], [(0, 2, 4)], [[6]]), None)
+    written = update.render_segments(Console(color_system=None, force_terminal=True))
+    assert written.startswith("\x1b[1;3H\u56db"), repr(written)  # column 3 (1-based), the first wide one
+    update = SpanUpdate.from_chops(ChopsUpdate([{0: strip}], [(0, 3, 4)], [[6]]), None)  # half of it
+    assert update.render_segments(Console(color_system=None, force_terminal=True)).startswith("\x1b[1;3H\u56db")
 
 
 def test_the_shadow_forgets_on_a_new_size_or_when_told():

@@ -64,9 +64,9 @@ class SeenThrough(Screen[ResultType]):
             self._compositor._dirty_regions.clear()
             self._dirty_widgets.clear()
             return
+        required, regions = self._repaint_required, set(self._repaint_regions)
         super()._compositor_refresh()
-        self._repaint_required = False
-        self._repaint_regions.clear()
+        self._repaint_required, self._repaint_regions = required, regions  # what the screen asked for itself
 
 
 class FarmScreen(SeenThrough[ResultType]):
