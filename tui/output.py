@@ -32,7 +32,7 @@ from rich.style import Style
 from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.strip import SGR_STYLES, Strip
 
-from .widgets.line_diff import cells_of
+from .widgets.line_diff import cells_of, whole_characters
 
 Sgr = tuple[frozenset[str], str, str]  # attributes, foreground, background, as SGR parameters
 PLAIN: Sgr = (frozenset(), "", "")
@@ -184,14 +184,7 @@ class Shadow:
             last = i
         runs.append((start, last + 1))
         # Never write half a wide character: widen a run to the whole of one it cuts, old or new.
-        for index, (a, b) in enumerate(runs):
-            for cells in (old_chars, chars):
-                if a > 0 and cells[a] == "":
-                    a -= 1
-                if b < len(cells) and cells[b] == "":
-                    b += 1
-            runs[index] = (a, b)
-        return runs
+        return [whole_characters(a, b, old_chars, chars) for a, b in runs]
 
     def unknown(self, y: int, x: int, width: int) -> None:
         """These cells were written without being told apart: they may show anything now."""
@@ -211,26 +204,22 @@ def _whole_cells(strip: Strip, start: int, stop: int) -> tuple[int, int]:
     chars, _ = cells_of(strip)
     if len(chars) != strip.cell_length:
         return 0, strip.cell_length  # cells not told apart: the whole piece
-    while 0 < start < len(chars) and chars[start] == "":
-        start -= 1
-    while stop < len(chars) and chars[stop] == "":
-        stop += 1
-    return start, stop
+    return whole_characters(start, stop, chars)
 
 
-def _write_changed(
-    writer: SgrWriter, shadow: Shadow | None, x: int, y: int, segments: list[Segment], width: int
+def _write_untold(writer: SgrWriter, shadow: Shadow, x: int, y: int, segments: Iterable[Segment], width: int) -> None:
+    """Cells that cannot be told apart one by one (a piece that starts with an accent): all of them,
+    and the shadow knows nothing of them after, nor of the cell before (the accent joins it)."""
+    writer.write(Control.move_to(x, y).segment.text)
+    writer.strip(segments)
+    shadow.unknown(y, x - 1, width + 1)
+
+
+def _write_cells(
+    writer: SgrWriter, shadow: Shadow, x: int, y: int, chars: list[str], styles: list[Style | None]
 ) -> None:
-    """Cells drawn from (x, y), `width` of them: those the terminal does not show already (all of
-    them with no shadow, or when they cannot be told apart one by one)."""
+    """Cells drawn from (x, y): only the runs the terminal does not show already."""
     move_to = Control.move_to
-    chars, styles = cells_of(segments) if shadow is not None else ([], [])
-    if shadow is None or len(chars) != width:
-        writer.write(move_to(x, y).segment.text)
-        writer.strip(segments)
-        if shadow is not None:  # a zero-width start joins the cell before: that one too
-            shadow.unknown(y, x - 1, width + 1)
-        return
     for start, end in shadow.runs(y, x, chars, styles):
         writer.write(move_to(x + start, y).segment.text)  # an absolute move: no newline between lines
         writer.cells(chars[start:end], styles[start:end])
@@ -249,16 +238,29 @@ class SpanUpdate(ChopsUpdate):
 
     def render_segments(self, console: Console) -> str:
         writer = SgrWriter(console)
+        shadow = self.shadow
+        measured: dict[tuple[int, int], tuple[list[str], list[Style | None]]] = {}  # a chop's cells, once
         for y, x1, x2 in self.spans:
             line = self.chops[y]
             for end, (x, strip) in zip(self.chop_ends[y], line.items(), strict=False):
                 if strip is None or x >= x2 or end <= x1:
                     continue
                 start, stop = max(x, x1) - x, min(end, x2) - x
-                if start or stop < strip.cell_length:
-                    start, stop = _whole_cells(strip, start, stop)
-                    strip = strip.crop(start, stop)
-                _write_changed(writer, self.shadow, x + start, y, list(strip), strip.cell_length)
+                if shadow is None:
+                    if start or stop < strip.cell_length:
+                        start, stop = _whole_cells(strip, start, stop)
+                        strip = strip.crop(start, stop)
+                    writer.write(Control.move_to(x + start, y).segment.text)
+                    writer.strip(strip)
+                    continue
+                if (y, x) not in measured:
+                    measured[y, x] = cells_of(strip)
+                chars, styles = measured[y, x]
+                if len(chars) != strip.cell_length:
+                    _write_untold(writer, shadow, x, y, strip, strip.cell_length)
+                    continue
+                start, stop = whole_characters(start, stop, chars)
+                _write_cells(writer, shadow, x + start, y, chars[start:stop], styles[start:stop])
         return writer.finish()
 
 
@@ -276,10 +278,21 @@ class FullUpdate(LayoutUpdate):
     def render_segments(self, console: Console) -> str:
         writer = SgrWriter(console)
         x = self.region.x
+        shadow = self.shadow
         for y, line in enumerate(self.strips, self.region.y):
             strips = list(line)
+            if shadow is None:
+                writer.write(Control.move_to(x, y).segment.text)  # an absolute move: no newline between lines
+                for strip in strips:
+                    writer.strip(strip)
+                continue
             segments = [segment for strip in strips for segment in strip]
-            _write_changed(writer, self.shadow, x, y, segments, sum(strip.cell_length for strip in strips))
+            chars, styles = cells_of(segments)
+            width = sum(strip.cell_length for strip in strips)
+            if len(chars) != width:
+                _write_untold(writer, shadow, x, y, segments, width)
+            else:
+                _write_cells(writer, shadow, x, y, chars, styles)
         return writer.finish()
 
 

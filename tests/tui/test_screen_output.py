@@ -85,8 +85,7 @@ async def test_one_degree_on_one_card_repaints_only_those_cells(app, demo_farm):
         grid = app.screen.query_one(PrinterGrid)
         # a card of the first row, not the selected one, that shows its nozzle's temperature
         card = next(i for i, v in enumerate(grid.items[:3]) if i != grid.cursor and v.tools and v.tools[0][0])
-        printer = demo_farm.printers[grid.items[card].id]
-        printer.temps[1] = float(round(printer.temps[1]) + 1)
+        printer = bump_nozzle(demo_farm, grid.items[card])
         terminal.watch_regions()
         terminal.written = 0
         app.poll_printers()
@@ -203,8 +202,7 @@ async def test_the_first_poll_after_a_toggle_sends_only_what_changed(sim_server)
         for view in (PrinterTable, PrinterGrid, PrinterTable, PrinterGrid):
             shown = await toggle_to(pilot, terminal, view)
             row = next(i for i, v in enumerate(shown.items[1:6], 1) if v.tools and v.tools[0][0])
-            printer = farm.printers[shown.items[row].id]
-            printer.temps[1] = float(round(printer.temps[1]) + 1)
+            printer = bump_nozzle(farm, shown.items[row])
             terminal.regions.clear()
             terminal.written = 0
             app.poll_printers()
@@ -214,10 +212,11 @@ async def test_the_first_poll_after_a_toggle_sends_only_what_changed(sim_server)
             assert terminal.stale_rows() == []
 
 
-def bump_nozzle(farm, view) -> None:
-    """One degree more on the printer's nozzle, in the simulated cloud."""
+def bump_nozzle(farm, view):
+    """One degree more on the printer's nozzle, in the simulated cloud; the printer."""
     printer = farm.printers[view.id]
     printer.temps[1] = float(round(printer.temps[1]) + 1)
+    return printer
 
 
 async def shown_over_the_grid(pilot, key: str, screen: str) -> tuple[Terminal, PrinterGrid]:

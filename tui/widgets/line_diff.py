@@ -14,12 +14,6 @@ from rich.style import Style
 from textual.strip import Strip
 
 
-def _cells(segments: Iterable[Segment]) -> list[tuple[str, object]]:
-    """One (character, style) a cell; a wide character's second cell is ("", style)."""
-    chars, styles = cells_of(segments)
-    return list(zip(chars, styles, strict=True))
-
-
 def cells_of(segments: Iterable[Segment]) -> tuple[list[str], list[Style | None]]:
     """What each cell shows: its text and its style, in two lists, one entry a cell.
 
@@ -49,6 +43,20 @@ def cells_of(segments: Iterable[Segment]) -> tuple[list[str], list[Style | None]
     return chars, styles
 
 
+def whole_characters(start: int, end: int, *lines: list[str]) -> tuple[int, int]:
+    """Widen [start, end) so that it cuts no wide character in two in any of these lines (texts
+    of cells as `cells_of` gives them: a wide character's second cell is "")."""
+    widened = True
+    while widened:
+        widened = False
+        for chars in lines:
+            if 0 < start < len(chars) and chars[start] == "":
+                start, widened = start - 1, True
+            if end < len(chars) and chars[end] == "":
+                end, widened = end + 1, True
+    return start, end
+
+
 def changed_span(old: Strip | None, new: Strip) -> tuple[int, int] | None:
     """The cells [start, end) where `new` draws something other than `old`; None if nothing."""
     if old is new:
@@ -59,24 +67,23 @@ def changed_span(old: Strip | None, new: Strip) -> tuple[int, int] | None:
         return None
     if old is None or old_segments is None:
         return (0, new.cell_length)
-    before, after = _cells(old_segments), _cells(new_segments)
+    (before, before_styles), (after, after_styles) = cells_of(old_segments), cells_of(new_segments)
     if len(before) != old.cell_length or len(after) != new.cell_length:  # cells not told apart: all of it
         return (0, new.cell_length)
     shortest = min(len(before), len(after))
     start = 0
-    while start < shortest and before[start] == after[start]:
+    while start < shortest and before[start] == after[start] and before_styles[start] == after_styles[start]:
         start += 1
     end_before, end_after = len(before), len(after)
-    while end_before > start and end_after > start and before[end_before - 1] == after[end_after - 1]:
+    while (
+        end_before > start
+        and end_after > start
+        and before[end_before - 1] == after[end_after - 1]
+        and before_styles[end_before - 1] == after_styles[end_after - 1]
+    ):
         end_before -= 1
         end_after -= 1
     end = max(end_before, end_after)
     if start >= end:
         return None
-    # Never cut a wide character in two: widen the span to whole characters.
-    for cells in (before, after):
-        if 0 < start < len(cells) and cells[start][0] == "":
-            start -= 1
-        if end < len(cells) and cells[end][0] == "":
-            end += 1
-    return (start, end)
+    return whole_characters(start, end, before, after)
