@@ -13,7 +13,6 @@ the loop long enough to delay a key.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import marshal
 import time
@@ -22,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .pace import PACE
 from .text import one_line
 
 log = logging.getLogger("farmdash.api")
@@ -144,7 +144,7 @@ class RecordReader:
             else:
                 records.append(record)
             if index % _CHECK_EVERY == _CHECK_EVERY - 1 and clock() > deadline:
-                await asyncio.sleep(0)
+                await PACE.breathe()
                 deadline = clock() + SLICE_SECONDS
         if keep:
             if not whole:

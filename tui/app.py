@@ -8,20 +8,23 @@ look-ups), `actions` (the action table and runner), `store` (what the farm looks
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.signal import Signal
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from api import AuthError, PrinterOSClient
+from api.pace import PACE
 
 from .actions import ActionRunner, Sleep, default_key_of
 from .alerts import AlertSettings
@@ -62,6 +65,9 @@ REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
 # How long the whole collection after a poll waits for a key pressed during the young one to come
 # in from the driver's thread (it then waits for the screen to be idle: the key drawn).
 KEY_HANDOVER_SECONDS = 0.010
+# Input a person is waiting on: a poll's slices give way until its answer is drawn (api/pace.py).
+# Not the pointer's moves: they come by the dozen and mostly draw nothing.
+WAITED_ON = (events.Key, events.Paste, events.MouseDown, events.MouseUp, events.MouseScrollDown, events.MouseScrollUp)
 
 
 class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
@@ -186,6 +192,19 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         self._shadow.fit((self.size.width, self.size.height))
         super()._display(screen, by_span(renderable, self._shadow))
 
+    def post_message(self, message: Message) -> bool:
+        """A key from the driver: the poll's slices give way from now, before the key's first hop
+        through the loop (each hop otherwise queued behind a slice)."""
+        if isinstance(message, WAITED_ON) and not message.is_forwarded:
+            with contextlib.suppress(RuntimeError):  # not on the loop's thread: no poll to hold
+                PACE.give_way()
+        return super().post_message(message)
+
+    async def on_event(self, event: events.Event) -> None:
+        await super().on_event(event)
+        if isinstance(event, WAITED_ON) and not event.is_forwarded:
+            self.call_after_refresh(PACE.resume)  # once the key's widget and the screen are done
+
     # --- sessions and polling -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -266,21 +285,34 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         self._after(self.sync.next_delay(), self.poll_printers, "printers-poll")
 
     def _collect_when_drawn(self) -> None:
-        """The collector's turn comes once the poll's cards are drawn and on screen, not between."""
+        """The collector's turn comes once the poll's cards are drawn and on screen, not between,
+        and not while a key is answered (a collection holds the loop and the writer's thread)."""
         if any(worker.group == DRAWING_GROUP and not worker.is_finished for worker in self.workers):
             self.call_after_refresh(self._collect_when_drawn)
             return
+        loop = asyncio.get_running_loop()
+        if PACE.answering(KEY_HANDOVER_SECONDS):
+            loop.call_later(KEY_HANDOVER_SECONDS, self._collect_when_drawn)
+            return
         # A turn of the loop of its own: called here, it ran in the same turn as the frame's render,
         # and a key pressed then waited for both (up to ~27 ms at 5,000 printers, ~10-15 each).
-        asyncio.get_running_loop().call_soon(self.collector.after_poll, self._when_keys_are_answered)
+        loop.call_soon(self.collector.after_poll, self._when_keys_are_answered)
 
     def _when_keys_are_answered(self, callback: Callable[[], None]) -> None:
         """Run `callback` (the whole collection) once a key pressed meanwhile is handled and drawn.
 
         A key takes a few turns of the loop to arrive from the driver's thread and reach its widget:
         a callback simply queued next ran before it, and the key waited for both collections. So the
-        screen's next idle moment after a short wait for the key to be handed over."""
-        asyncio.get_running_loop().call_later(KEY_HANDOVER_SECONDS, self.call_after_refresh, callback)
+        screen's next idle moment after a short wait for the key to be handed over, and none while
+        a key is answered."""
+
+        def when_calm() -> None:
+            if PACE.answering(KEY_HANDOVER_SECONDS):
+                asyncio.get_running_loop().call_later(KEY_HANDOVER_SECONDS, when_calm)
+            else:
+                self.call_after_refresh(callback)
+
+        asyncio.get_running_loop().call_later(KEY_HANDOVER_SECONDS, when_calm)
 
     @work(exclusive=True, group="jobs-resolve", exit_on_error=False)
     async def resolve_current_jobs(self) -> None:

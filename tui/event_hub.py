@@ -8,12 +8,12 @@ batch of new or updated events; an empty batch means only acknowledgements chang
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from api import JobStatus, Printer
+from api.pace import PACE
 
 from .alerts import AlertSettings, is_alert
 from .eventlog import EventLog
@@ -54,7 +54,7 @@ class FarmEvents:
         is answered between two slices."""
         events: list[Event] = []
         for _ in self.detector.observe_steps(printers, now, events):
-            await asyncio.sleep(0)
+            await PACE.breathe()
         return self._polled(events, now)
 
     def _polled(self, events: list[Event], now: datetime) -> list[Event]:

@@ -29,6 +29,7 @@ from .terminal import NEEDS_TERMINAL, detect_ascii_reason, driven_elsewhere, is_
 
 # Signals that mean "the user or the system wants farmdash gone": leave the terminal as it was found.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+LOCK_HANDOVER_SECONDS = 0.001  # Python: 0.005
 
 
 @dataclass
@@ -181,6 +182,10 @@ def run_app(app: FarmDash, start: Start) -> int:
     """Run the dashboard; SIGTERM and SIGHUP end it the way `q` does, so the terminal is restored."""
     prepare_app(app, start)
     app.collector.start()
+    # Keys come in on the driver's thread and frames go out on its writer thread, each needing
+    # the interpreter lock a few times on the way. Python hands the lock over every 5 ms by default,
+    # so a key pressed while a poll's slices ran waited up to 20 ms just to reach the loop.
+    sys.setswitchinterval(LOCK_HANDOVER_SECONDS)
 
     async def run() -> None:
         loop = asyncio.get_running_loop()

@@ -7,13 +7,13 @@ widgets know what to repaint.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from operator import itemgetter
 
 from api import PRINTING_LOCALLY, Printer, PrinterState
+from api.pace import PACE
 
 from .formatting import age_label, eta_from
 from .states import BUSY_STATES, STATES, count_word, state_word
@@ -226,7 +226,7 @@ class FarmStore:
                 next(steps)
             except StopIteration as done:
                 return done.value
-            await asyncio.sleep(0)
+            await PACE.breathe()
 
     def _replace_steps(self, printers: Iterable[Printer], now: datetime) -> Generator[None, None, set[int]]:
         fresh = {p.id: p for p in printers}

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from api import ApiError, AuthError, Job, JobStatus, Printer, PrinterOSClient, PrinterOSError, PrinterState
 from api.models import clean_text
+from api.pace import PACE
 
 from .session import Credentials, LoginOutcome, SessionStore, log_in
 from .states import BUSY_STATES
@@ -195,7 +196,7 @@ class FarmSync:
         self._failed_lookups.clear()
         self.pending_lookups |= self.queues_due()
         await self._tell_printers(printers)
-        await asyncio.sleep(0)  # the listeners ran; the screen's turn comes in the next slice
+        await PACE.breathe()  # the listeners ran; the screen's turn comes in the next slice
         return PollOutcome(True, printers=list(printers))
 
     async def _tell_printers(self, printers: list[Printer]) -> None:

@@ -10,7 +10,6 @@ link (a stock DataTable repaints every visible cell on any change).
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -26,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
+
+from api.pace import PACE
 
 from ..store import PrinterView
 from ..view_rows import ViewRows, ids_of
@@ -228,7 +229,7 @@ class PrinterList(ScrollView, can_focus=True):
             view = items[index]
             self._item_strips(view, item_width, view.id == selected_id)
             if clock() > deadline:
-                await asyncio.sleep(0)
+                await PACE.breathe()
                 deadline = clock() + slice_seconds
 
     def hold_place(self, seconds: float = 60.0) -> None:
