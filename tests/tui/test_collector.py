@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from api.pace import PACE
 from tui.collector import SAFETY_THRESHOLDS, PollCollector
 
 from .helpers import settle
@@ -105,6 +106,25 @@ async def test_a_key_pressed_as_the_collection_starts_is_answered_before_the_who
         assert generations == [0, 2]
         assert cards.selected.id != before
         assert selected_at_whole == [cards.selected.id]
+
+
+async def test_no_collection_starts_while_a_key_is_answered(app, python_gc_restored):
+    """A collection holds the loop and the lock the writer's thread needs: a key's frame rendered
+    just before one went out only after it (a key answered in 59 ms instead of 11)."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.collector.start()
+        with generations_collected() as generations:
+            PACE.give_way(30)  # a key came in; its answer is not drawn yet
+            try:
+                app._collect_when_drawn()  # what the poll asks for once its frame is drawn
+                await pilot.pause(0.1)
+                assert generations == []
+            finally:
+                PACE.resume()
+            await pilot.pause(0.1)
+            await settle(pilot)
+        assert generations == [0, 2]
 
 
 def test_the_whole_collection_is_handed_to_the_turn_the_caller_chooses(python_gc_restored):

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
+from textual import events
+
 from api import Printer
+from api import records as records_module
+from api.pace import PACE
 from api.sim import FarmSettings, SimClock, generate_farm
 from api.sim.printers import printer_json
 from tui.alerts import AlertSettings
@@ -15,6 +19,7 @@ from tui.events import OBSERVE_SLICE
 from tui.widgets import printer_list
 
 from .helpers import settle
+from .test_screen_output import Terminal
 
 
 def what(events):
@@ -117,3 +122,33 @@ async def test_a_filter_typed_while_a_polls_cards_are_drawn_is_kept(app, demo_fa
         screen.filter_text = wanted  # shows the one printer at once
         await drawing
         assert [view.name for view in screen.active_list.items] == [wanted]
+
+
+async def test_a_key_pressed_as_a_poll_is_taken_is_drawn_before_the_poll_goes_on(app, demo_farm, monkeypatch):
+    """Each of the key's hops through the loop (the App, the screen, the frame) used to queue behind
+    one more slice of the poll: the slices now wait until the key's answer is on screen."""
+    monkeypatch.setattr(records_module, "SLICE_SECONDS", 0)  # the demo farm's poll in many slices
+    async with app.run_test(size=(160, 48)) as pilot:
+        terminal = Terminal(app, (160, 48))
+        await settle(pilot)
+        grid = app.screen.active_list
+        start = grid.cursor
+        went_on: list[tuple[int, int]] = []  # the cursor and the bytes written, each time a slice goes on
+        breathe = PACE.breathe
+
+        async def slice_goes_on() -> None:
+            await breathe()
+            went_on.append((grid.cursor, terminal.written))
+
+        monkeypatch.setattr(PACE, "breathe", slice_goes_on)
+        demo_farm.step(60)
+        poll = asyncio.create_task(app.sync.poll())
+        while not went_on:
+            await asyncio.sleep(0)
+        pressed_at, written = len(went_on), terminal.written
+        app.post_message(events.Key("l", "l"))  # as the driver hands a key over
+        await asyncio.wait_for(poll, 10)
+        assert len(went_on) > pressed_at  # the poll had slices left when the key came
+        cursor, out = went_on[pressed_at]
+        assert cursor == start + 1 and out > written  # the next slice found the key answered and drawn
+        assert not PACE.giving_way
