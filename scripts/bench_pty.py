@@ -430,6 +430,12 @@ def _analyse(dash: Dashboard, result: dict, cols: int, rows: int) -> None:
         if f"{name}-end" in stamps:  # by chunk, not by burst: the filter's blinking cursor joins bursts
             start, end = stamps[f"{name}-start"], stamps[f"{name}-end"]
             result[name] = sum(len(e[2]) for e in dash.timeline.events if e[0] == "out" and start <= e[1] <= end)
+            if dash_verbose:
+                groups: dict[float, int] = {}
+                for e in dash.timeline.events:
+                    if e[0] == "out" and start <= e[1] <= end:
+                        groups[round(e[1] - start, 2)] = groups.get(round(e[1] - start, 2), 0) + len(e[2])
+                print(f"    {name}: bytes by time after the key {groups}", file=sys.stderr)
 
     for key in ("check", "check_ctrl_l"):
         tag = result.get(key)

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from api import ApiError, AuthError, Job, JobStatus, Printer, PrinterOSClient, PrinterOSError, PrinterState
 from api.models import clean_text
@@ -24,6 +25,7 @@ from .states import BUSY_STATES
 from .store import CurrentJob, FarmStore, QueueSeen
 
 log = logging.getLogger("farmdash.sync")
+V = TypeVar("V")
 
 MAX_BACKOFF = 30.0
 # Data is stale once older than this many poll intervals: a single failed poll is not news.
@@ -38,6 +40,9 @@ QUEUE_ROTATION_PER_POLL = 4
 JOBS_PAGE = 50
 # Why jobs ended (the cancel reason) comes from one farm-wide report, kept this long.
 REASONS_TTL = timedelta(seconds=60)
+# How many ended jobs' reasons and times are remembered (two days of a farm ending 10,000 a day):
+# farmdash stays open for days, and the dicts grew with every job the report named.
+REASONS_KEPT = 20_000
 # A cloud that accepts the password and then refuses the session must not be sent the password
 # in a loop (an account-lockout risk): re-logins wait longer each time, then stop.
 RELOGIN_DELAYS = (0.0, 10.0, 30.0)
@@ -348,8 +353,9 @@ class FarmSync:
                 job_id = int(str(row.get("Job ID")))
             except (TypeError, ValueError):
                 continue
-            self._reasons[job_id] = reason
-            self.job_times[job_id] = (_moment(row.get("Print Date/Time")), _seconds(row.get("Real Print Time")))
+            times = (_moment(row.get("Print Date/Time")), _seconds(row.get("Real Print Time")))
+            remember(self._reasons, job_id, reason)
+            remember(self.job_times, job_id, times)
 
     async def refresh_printer(self, printer_id: int) -> None:
         """Ask for one printer now (after an action), outside the poll cycle."""
@@ -363,6 +369,15 @@ class FarmSync:
             if self.store.update_printer(printer, self.clock()):
                 self.pending_lookups.add(printer.id)
         await self._tell_printers(printers)
+
+
+def remember(store: dict[int, V], job_id: int, value: V) -> None:
+    """Keep `value` as the newest of at most `REASONS_KEPT` jobs: the report is read again every
+    minute while a failed printer is on screen, and a farm ends thousands of jobs a day."""
+    store.pop(job_id, None)  # read again: it moves to the newest end
+    store[job_id] = value
+    while len(store) > REASONS_KEPT:
+        del store[next(iter(store))]
 
 
 def _reason_of(job: Job) -> str:
