@@ -65,6 +65,8 @@ REFRESH_STEPS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 30.0, 60.0]
 # How long the whole collection after a poll waits for a key pressed during the young one to come
 # in from the driver's thread (it then waits for the screen to be idle: the key drawn).
 KEY_HANDOVER_SECONDS = 0.010
+# A key held down (auto-repeat) puts the collections after a poll off this long at most.
+COLLECT_PUT_OFF_SECONDS = 1.0
 # Input a person is waiting on: a poll's slices give way until its answer is drawn (api/pace.py).
 # Not the pointer's moves: they come by the dozen and mostly draw nothing.
 WAITED_ON = (events.Key, events.Paste, events.MouseDown, events.MouseUp, events.MouseScrollDown, events.MouseScrollUp)
@@ -105,6 +107,7 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         super().__init__()
         keep_strips_acyclic()
         self._shadow = Shadow()  # what the terminal shows: a frame writes only the cells that differ
+        self._answers_due = 0  # input handled whose answer no frame has written yet (api/pace.py)
         self.client = client
         self.clock = clock or (lambda: datetime.now(UTC))
         self.sync = FarmSync(
@@ -191,19 +194,27 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         a frame waits while the terminal is behind (see tui/link.py)."""
         self._shadow.fit((self.size.width, self.size.height))
         super()._display(screen, by_span(renderable, self._shadow))
+        while self._answers_due:  # input handled before this frame: its answer is on its way out
+            self._answers_due -= 1
+            PACE.resume()
 
     def post_message(self, message: Message) -> bool:
-        """A key from the driver: the poll's slices give way from now, before the key's first hop
-        through the loop (each hop otherwise queued behind a slice)."""
+        """Input from the driver (a key, a click, a scroll, a paste): the poll's slices give way
+        from now, before its first hop through the loop (each hop otherwise queued behind a slice)."""
         if isinstance(message, WAITED_ON) and not message.is_forwarded:
             with contextlib.suppress(RuntimeError):  # not on the loop's thread: no poll to hold
                 PACE.give_way()
         return super().post_message(message)
 
     async def on_event(self, event: events.Event) -> None:
+        """Once input is handled, the next frame written lets the slices go on. A key sent on to
+        the focused widget is handled when it bubbles back here (the bindings run then); a key a
+        widget keeps (typing in the filter) or one that draws nothing lets them go on at the cap."""
+        waited_on = isinstance(event, WAITED_ON)
+        came_back = waited_on and event.is_forwarded
         await super().on_event(event)
-        if isinstance(event, WAITED_ON) and not event.is_forwarded:
-            self.call_after_refresh(PACE.resume)  # once the key's widget and the screen are done
+        if came_back or (waited_on and not event.is_forwarded):
+            self._answers_due += 1  # the next frame written shows what it did
 
     # --- sessions and polling -----------------------------------------------------------------------
 
@@ -284,15 +295,16 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
             self.resolve_current_jobs()
         self._after(self.sync.next_delay(), self.poll_printers, "printers-poll")
 
-    def _collect_when_drawn(self) -> None:
+    def _collect_when_drawn(self, put_off: float = 0.0) -> None:
         """The collector's turn comes once the poll's cards are drawn and on screen, not between,
-        and not while a key is answered (a collection holds the loop and the writer's thread)."""
+        and not while a key is answered (a collection holds the loop and the writer's thread),
+        unless keys keep coming for longer than `COLLECT_PUT_OFF_SECONDS`."""
         if any(worker.group == DRAWING_GROUP and not worker.is_finished for worker in self.workers):
             self.call_after_refresh(self._collect_when_drawn)
             return
         loop = asyncio.get_running_loop()
-        if PACE.answering(KEY_HANDOVER_SECONDS):
-            loop.call_later(KEY_HANDOVER_SECONDS, self._collect_when_drawn)
+        if PACE.answering(KEY_HANDOVER_SECONDS) and put_off < COLLECT_PUT_OFF_SECONDS:
+            loop.call_later(KEY_HANDOVER_SECONDS, self._collect_when_drawn, put_off + KEY_HANDOVER_SECONDS)
             return
         # A turn of the loop of its own: called here, it ran in the same turn as the frame's render,
         # and a key pressed then waited for both (up to ~27 ms at 5,000 printers, ~10-15 each).
@@ -306,13 +318,13 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         screen's next idle moment after a short wait for the key to be handed over, and none while
         a key is answered."""
 
-        def when_calm() -> None:
-            if PACE.answering(KEY_HANDOVER_SECONDS):
-                asyncio.get_running_loop().call_later(KEY_HANDOVER_SECONDS, when_calm)
+        def when_calm(put_off: float) -> None:
+            if PACE.answering(KEY_HANDOVER_SECONDS) and put_off < COLLECT_PUT_OFF_SECONDS:
+                asyncio.get_running_loop().call_later(KEY_HANDOVER_SECONDS, when_calm, put_off + KEY_HANDOVER_SECONDS)
             else:
                 self.call_after_refresh(callback)
 
-        asyncio.get_running_loop().call_later(KEY_HANDOVER_SECONDS, when_calm)
+        asyncio.get_running_loop().call_later(KEY_HANDOVER_SECONDS, when_calm, KEY_HANDOVER_SECONDS)
 
     @work(exclusive=True, group="jobs-resolve", exit_on_error=False)
     async def resolve_current_jobs(self) -> None:

@@ -25,7 +25,7 @@ from .states import BUSY_STATES
 from .store import CurrentJob, FarmStore, QueueSeen
 
 log = logging.getLogger("farmdash.sync")
-V = TypeVar("V")
+Kept = TypeVar("Kept")
 
 MAX_BACKOFF = 30.0
 # Data is stale once older than this many poll intervals: a single failed poll is not news.
@@ -314,7 +314,7 @@ class FarmSync:
             self._asked.add(job_id)  # one report read per job, however often its screen reloads
             today = self.clock().date()
             since = min(today, (created or self.clock()).date()) - timedelta(days=1)
-            await self._read_reasons(max(since, today - timedelta(days=364)), today + timedelta(days=1))
+            await self._read_reasons(max(since, today - timedelta(days=364)), today + timedelta(days=1), asked=job_id)
         return self._reasons.get(job_id, "")
 
     async def _report_reason(self, job_id: int) -> str:
@@ -326,7 +326,9 @@ class FarmSync:
             await self._read_reasons(now.date() - timedelta(days=1), now.date() + timedelta(days=1))
         return self._reasons.get(job_id, "")
 
-    async def _read_reasons(self, start, end) -> None:
+    async def _read_reasons(self, start, end, asked: int | None = None) -> None:
+        """Read the report's reasons and times; `asked`, the job a screen asked about, is kept
+        however many rows a long range brings."""
         try:
             report = await self.client.get_custom_report(
                 from_=start,
@@ -345,6 +347,7 @@ class FarmSync:
             return
         if isinstance(report, str):
             return
+        asked_row: tuple[str, tuple[datetime | None, int | None]] | None = None
         for row in report.as_dicts():
             reason = " · ".join(
                 clean_text(row.get(key)).strip() for key in ("Cancel Reason", "Cancel Details") if row.get(key)
@@ -356,6 +359,11 @@ class FarmSync:
             times = (_moment(row.get("Print Date/Time")), _seconds(row.get("Real Print Time")))
             remember(self._reasons, job_id, reason)
             remember(self.job_times, job_id, times)
+            if job_id == asked:
+                asked_row = (reason, times)
+        if asked is not None and asked_row is not None:
+            remember(self._reasons, asked, asked_row[0])
+            remember(self.job_times, asked, asked_row[1])
 
     async def refresh_printer(self, printer_id: int) -> None:
         """Ask for one printer now (after an action), outside the poll cycle."""
@@ -371,7 +379,7 @@ class FarmSync:
         await self._tell_printers(printers)
 
 
-def remember(store: dict[int, V], job_id: int, value: V) -> None:
+def remember(store: dict[int, Kept], job_id: int, value: Kept) -> None:
     """Keep `value` as the newest of at most `REASONS_KEPT` jobs: the report is read again every
     minute while a failed printer is on screen, and a farm ends thousands of jobs a day."""
     store.pop(job_id, None)  # read again: it moves to the newest end

@@ -8,6 +8,7 @@ import asyncio
 from textual import events
 
 from api import Printer
+from api import pace as pace_module
 from api import records as records_module
 from api.pace import PACE
 from api.sim import FarmSettings, SimClock, generate_farm
@@ -126,8 +127,10 @@ async def test_a_filter_typed_while_a_polls_cards_are_drawn_is_kept(app, demo_fa
 
 async def test_a_key_pressed_as_a_poll_is_taken_is_drawn_before_the_poll_goes_on(app, demo_farm, monkeypatch):
     """Each of the key's hops through the loop (the App, the screen, the frame) used to queue behind
-    one more slice of the poll: the slices now wait until the key's answer is on screen."""
+    one more slice of the poll: the slices now wait until the key's answer is on screen, and go
+    on as soon as it is (the cap is far away here: only the answer can end the wait)."""
     monkeypatch.setattr(records_module, "SLICE_SECONDS", 0)  # the demo farm's poll in many slices
+    monkeypatch.setattr(pace_module, "GIVE_WAY_SECONDS", 30.0)
     async with app.run_test(size=(160, 48)) as pilot:
         terminal = Terminal(app, (160, 48))
         await settle(pilot)
@@ -146,8 +149,10 @@ async def test_a_key_pressed_as_a_poll_is_taken_is_drawn_before_the_poll_goes_on
         while not went_on:
             await asyncio.sleep(0)
         pressed_at, written = len(went_on), terminal.written
+        pressed = asyncio.get_running_loop().time()
         app.post_message(events.Key("l", "l"))  # as the driver hands a key over
         await asyncio.wait_for(poll, 10)
+        assert asyncio.get_running_loop().time() - pressed < 5  # the answer, not the cap, ended the wait
         assert len(went_on) > pressed_at  # the poll had slices left when the key came
         cursor, out = went_on[pressed_at]
         assert cursor == start + 1 and out > written  # the next slice found the key answered and drawn
