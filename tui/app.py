@@ -14,6 +14,7 @@ import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
 from textual import events, work
 from textual.app import App
@@ -295,20 +296,16 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
             self.resolve_current_jobs()
         self._after(self.sync.next_delay(), self.poll_printers, "printers-poll")
 
-    def _collect_when_drawn(self, put_off: float = 0.0) -> None:
+    def _collect_when_drawn(self) -> None:
         """The collector's turn comes once the poll's cards are drawn and on screen, not between,
-        and not while a key is answered (a collection holds the loop and the writer's thread),
-        unless keys keep coming for longer than `COLLECT_PUT_OFF_SECONDS`."""
+        and not while a key is answered (a collection holds the loop and the writer's thread)."""
         if any(worker.group == DRAWING_GROUP and not worker.is_finished for worker in self.workers):
             self.call_after_refresh(self._collect_when_drawn)
             return
-        loop = asyncio.get_running_loop()
-        if PACE.answering(KEY_HANDOVER_SECONDS) and put_off < COLLECT_PUT_OFF_SECONDS:
-            loop.call_later(KEY_HANDOVER_SECONDS, self._collect_when_drawn, put_off + KEY_HANDOVER_SECONDS)
-            return
         # A turn of the loop of its own: called here, it ran in the same turn as the frame's render,
         # and a key pressed then waited for both (up to ~27 ms at 5,000 printers, ~10-15 each).
-        loop.call_soon(self.collector.after_poll, self._when_keys_are_answered)
+        loop = asyncio.get_running_loop()
+        self._when_calm(partial(loop.call_soon, self.collector.after_poll, self._when_keys_are_answered))
 
     def _when_keys_are_answered(self, callback: Callable[[], None]) -> None:
         """Run `callback` (the whole collection) once a key pressed meanwhile is handled and drawn.
@@ -317,14 +314,19 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         a callback simply queued next ran before it, and the key waited for both collections. So the
         screen's next idle moment after a short wait for the key to be handed over, and none while
         a key is answered."""
+        asyncio.get_running_loop().call_later(
+            KEY_HANDOVER_SECONDS, self._when_calm, partial(self.call_after_refresh, callback), KEY_HANDOVER_SECONDS
+        )
 
-        def when_calm(put_off: float) -> None:
-            if PACE.answering(KEY_HANDOVER_SECONDS) and put_off < COLLECT_PUT_OFF_SECONDS:
-                asyncio.get_running_loop().call_later(KEY_HANDOVER_SECONDS, when_calm, put_off + KEY_HANDOVER_SECONDS)
-            else:
-                self.call_after_refresh(callback)
-
-        asyncio.get_running_loop().call_later(KEY_HANDOVER_SECONDS, when_calm, KEY_HANDOVER_SECONDS)
+    def _when_calm(self, callback: Callable[[], object], put_off: float = 0.0) -> None:
+        """`callback` once no key is being answered and its frame is out, or once keys have kept
+        coming for `COLLECT_PUT_OFF_SECONDS` (a key held down)."""
+        if PACE.answering(KEY_HANDOVER_SECONDS) and put_off < COLLECT_PUT_OFF_SECONDS:
+            asyncio.get_running_loop().call_later(
+                KEY_HANDOVER_SECONDS, self._when_calm, callback, put_off + KEY_HANDOVER_SECONDS
+            )
+        else:
+            callback()
 
     @work(exclusive=True, group="jobs-resolve", exit_on_error=False)
     async def resolve_current_jobs(self) -> None:
