@@ -4,7 +4,8 @@ Runs the real `farmdash` in a pseudo-terminal (160x48 by default) against `farmd
 own process with 5,000 printers and a 3 s refresh, samples the dashboard's RSS (from /proc) every
 10 s for 10 minutes, presses a key now and then (a cursor move every 10 s, a view toggle and back
 every 40 s, as a user would), and prints the samples and the slope: MB per minute over the
-last 8 minutes, by least squares (the first 2 minutes hold start-up and caches filling).
+last 8 minutes, by least squares (the first 2 minutes hold start-up and caches filling). A longer
+run (`--minutes 30`) also prints the slope and growth of each ten minutes after the first ten.
 
 A fresh state directory starts with an empty event log, which then fills towards the 5,000 events
 kept in memory: part of the slope is that store filling. `--state-dir` keeps the directory, so a
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 sys.path[:0] = [str(Path(__file__).resolve().parent)]
 from bench_pty import Dashboard  # noqa: E402
@@ -99,6 +101,22 @@ def main() -> None:
         f"{samples[-1][0] / 60:.1f} min, peak {peak:.0f} MB; slope over the last {(samples[-1][0] - 120) / 60:.0f} "
         f"minutes {slope(tail):+.2f} MB/min"
     )
+    for start, end in windows(samples[-1][0] / 60):
+        inside = [(t, m) for t, m in samples if start * 60 <= t <= end * 60]
+        if len(inside) >= 6:
+            grew = median(m for _, m in inside[-3:]) - median(m for _, m in inside[:3])
+            print(f"  minutes {start:g}-{end:g}: {slope(inside):+.2f} MB/min, {grew:+.1f} MB")
+
+
+def windows(minutes: float) -> list[tuple[float, float]]:
+    """Minutes 2-10 (start-up and the first caches filling left out), then every whole ten
+    minutes after: a long run shows whether what grows early levels off."""
+    found = [(2.0, min(10.0, minutes))]
+    start = 10.0
+    while start + 10 <= minutes + 0.2:
+        found.append((start, start + 10))
+        start += 10
+    return found
 
 
 if __name__ == "__main__":

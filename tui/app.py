@@ -15,7 +15,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
+from rich.console import RenderableType
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
@@ -109,6 +111,7 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
         keep_strips_acyclic()
         self._shadow = Shadow()  # what the terminal shows: a frame writes only the cells that differ
         self._answers_due = 0  # input handled whose answer no frame has written yet (api/pace.py)
+        self._leaving = False  # quit: input still queued is dropped (`exit`)
         self.client = client
         self.clock = clock or (lambda: datetime.now(UTC))
         self.sync = FarmSync(
@@ -207,11 +210,19 @@ class FarmDash(EventsWiring, ActionsWiring, BulkWiring, PacedOutput, App[None]):
                 PACE.give_way()
         return super().post_message(message)
 
+    def exit(self, result: Any = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """Input read with the quit key (typed ahead, a paste) is not acted on: it is queued before
+        the exit, and a dialog it opened would mount on a closing app and show its traceback."""
+        self._leaving = True
+        super().exit(result, return_code, message)
+
     async def on_event(self, event: events.Event) -> None:
         """Once input is handled, the next frame written lets the slices go on. A key sent on to
         the focused widget is handled when it bubbles back here (the bindings run then); a key a
         widget keeps (typing in the filter) or one that draws nothing lets them go on at the cap."""
         waited_on = isinstance(event, WAITED_ON)
+        if waited_on and self._leaving:
+            return
         came_back = waited_on and event.is_forwarded
         await super().on_event(event)
         if came_back or (waited_on and not event.is_forwarded):

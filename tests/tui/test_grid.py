@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from textual import events
 from textual.widgets._footer import FooterKey
 
 from api.sim import FarmSettings, SimClock, generate_farm
@@ -145,6 +147,19 @@ async def test_quit_key(app):
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+@pytest.mark.parametrize("after", ["o", "u", "L"])
+async def test_keys_typed_after_quit_open_nothing(app, after):
+    """`q` then more keys read in the same burst (typed ahead, a paste): they reached the screen
+    before the app closed, opened a dialog on a closing app and showed its traceback."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("q", after, "enter"):  # posted at once, as the driver posts one read's keys
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        assert not app.is_running
+        assert [type(screen) for screen in app.screen_stack[1:]] in ([], [PrinterGridScreen])
 
 
 async def test_odd_values_from_the_cloud(sim_server, demo_farm):
