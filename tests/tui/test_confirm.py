@@ -77,7 +77,23 @@ async def test_the_footer_names_the_keys_the_buttons_name(app, sim_server, demo_
         await ask_to_cancel(pilot, printer)
         footer = [f"{key.key_display} {key.description}" for key in app.screen.query(FooterKey)]
         assert footer == ["y Yes, cancel the job", "n No, keep printing"], footer
-        await pilot.press("enter")  # enter still answers yes
+        await pilot.press("enter")  # the highlighted button: "No"
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "job_cancel" not in sim_server.calls
+        assert demo_farm.printers[printer.id].state == "printing"
+
+
+async def test_enter_presses_the_highlighted_button(app, sim_server, demo_farm):
+    """Enter was bound to "Yes" while "No" was highlighted: enter on what the screen showed
+    cancelled the print. Now it presses the highlighted button; tab moves to "Yes"."""
+    printer = first_printing(demo_farm)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask_to_cancel(pilot, printer)
+        assert app.screen.focused is app.screen.query_one("#no")
+        await pilot.press("shift+tab")
+        assert app.screen.focused is app.screen.query_one("#yes")
+        await pilot.press("enter")
         await settle(pilot)
         assert "job_cancel" in sim_server.calls
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.style import Style
+from textual import events
 from textual.widgets import DataTable, DirectoryTree, OptionList, Static
 from textual.widgets._footer import FooterKey
 
@@ -14,6 +15,7 @@ from api import JobStatus
 from tui.events import EventKind
 from tui.screens.file_picker import FilePickerScreen
 from tui.screens.job_queue import JobQueueScreen
+from tui.screens.printer_grid import PrinterGridScreen
 from tui.screens.printer_picker import PrinterPicker
 from tui.screens.send_file import SendFileScreen
 
@@ -348,3 +350,39 @@ async def test_picker_at_80x24_shows_its_note_and_its_own_keys(sim_server, demo_
         assert any(key.endswith("Up a folder") and key.startswith("^u") for key in keys), keys
         assert any(key.endswith("Close") for key in keys), keys
         assert not any("Pause" in key or "Tray clear" in key for key in keys), keys
+
+
+async def test_enter_typed_ahead_in_the_move_picker_closes_only_the_picker(sim_server, demo_farm):
+    """`m` and three enters read at once: the first enter moves the job, the rest went on popping
+    screens (the queue, then the grid: a blank app, then a crash on the empty stack)."""
+    app = build_app(sim_server, demo_farm)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await move_setup(pilot, demo_farm)
+        await pilot.press("escape")  # the picker closed: the queue, its queued job selected
+        await pilot.pause()
+        assert isinstance(app.screen, JobQueueScreen)
+        sim_server.calls.clear()
+        for key, char in [("m", "m"), ("enter", "\r"), ("enter", "\r"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))  # at once, as the driver posts one read's keys
+        await settle(pilot)
+        assert app.is_running
+        kinds = [type(screen) for screen in app.screen_stack[1:3]]
+        assert kinds == [PrinterGridScreen, JobQueueScreen], app.screen_stack  # the enters after the first act there
+        assert not any(isinstance(screen, PrinterPicker) for screen in app.screen_stack)
+        assert actions(sim_server.calls).count("print_file") == 1  # moved once
+
+
+async def test_a_key_that_reaches_a_closed_screen_does_nothing(sim_server, demo_farm):
+    """escape, then j read at once: the `j` reached the queue being closed, its `move` found no
+    table and the app closed on the error (NoMatches)."""
+    app = build_app(sim_server, demo_farm)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, JobQueueScreen)
+        await app.pop_screen()
+        await pilot.pause()
+        assert not await app.run_action("move(1)", default_namespace=queue)
+        assert app.is_running and isinstance(app.screen, PrinterGridScreen)

@@ -7,9 +7,11 @@ Each screen forwards it to the App's single handler, so a failure anywhere is lo
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import events, on
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
@@ -42,6 +44,19 @@ UNPAINTED_FOCUS: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 class SeenThrough(Screen[ResultType]):
     """A screen that may be seen through the one on top (a modal's dimmed backdrop), or not."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No action on a screen not composed yet or already closed: a key typed ahead reaches
+        one (escape, then j: the queue's `j` found no table and the app closed on the error)."""
+        return self.is_mounted and self in self.app.screen_stack
+
+    def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
+        """Only the screen on top closes itself. Textual pops whatever is on top, so a second
+        answer (a key typed ahead, a list's own select after the binding's) closed the screen
+        under it: a job queue, then the grid (a blank app), then a crash on the empty stack."""
+        if self.app.screen is not self:
+            return AwaitComplete(asyncio.sleep(0))
+        return super().dismiss(result)
 
     def _compositor_refresh(self) -> None:
         """What changed here while another screen is on top.

@@ -112,6 +112,8 @@ class BulkScreen(FarmModal[list[Outcome] | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While sending, only stop applies (the footer says so); with nothing to send, no Send."""
+        if not super().check_action(action, parameters):
+            return False
         if action == "send":
             return self.phase == "done" or (self.phase == "preview" and bool(self.plan.to_send))
         return True

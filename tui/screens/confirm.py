@@ -30,9 +30,10 @@ class ConfirmScreen(FarmModal[bool | str]):
     """
 
     BINDINGS = [
-        # Priority: a focused button must not turn enter into "No".
-        # key_display: the footer names the key the buttons name; it showed ⏎ (the focused button's enter came first).
-        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes", priority=True, key_display="y"),
+        # Enter presses the highlighted button, "No" when the dialog opens: it was bound to "Yes"
+        # while "No" was highlighted, so enter on what the screen showed cancelled the print.
+        # Priority: y and n answer whichever button has focus.
+        Binding("y", "answer(True)", "Yes", id="confirm-yes", priority=True),
         Binding("n,escape", "answer(False)", "No", id="confirm-no", priority=True, key_display="n"),
         Binding("s", "answer_third", "Third answer", id="confirm-third", priority=True, show=False),
     ]
@@ -72,6 +73,8 @@ class ConfirmScreen(FarmModal[bool | str]):
         yield FitFooter(compact=True)  # the dialog's own keys, not the screen's under it
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
         return bool(self.third) if action == "answer_third" else True
 
     def action_answer_third(self) -> None:

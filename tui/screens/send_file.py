@@ -159,6 +159,8 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer shows what the keys do in this phase: no "queue / print now" once sent."""
+        if not super().check_action(action, parameters):
+            return False
         if action == "toggle_mode":
             return self.phase == "form"
         if action == "send":
