@@ -68,7 +68,12 @@ async def test_tray_clear_with_confirmation(app, sim_server, demo_farm):
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("enter")
+        await pilot.press("enter")  # the highlighted button: "No" (a tray said clear may start a print on it)
+        await settle(pilot)
+        assert actions(sim_server.calls) == [] and not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("y")
         await settle(pilot)
         assert actions(sim_server.calls) == ["printer_clear_build_tray"]
         assert demo_farm.printers[printer.id].state in ("ready", "downloading")

@@ -78,3 +78,27 @@ async def test_print_again_queues_the_file_then_x_starts_it(app, sim_server, dem
         assert queue.selected_job.id == new
         assert await act(pilot, sim_server, "x") == ["job_start"]
         assert demo_farm.jobs[new].status_id == JobStatus.PRINTING
+
+
+async def test_the_queue_fits_its_columns_to_a_resized_terminal(app, sim_server, demo_farm):
+    """Opened at 200 columns and narrowed to 80, the queue kept 200's columns: Owner and Created
+    were off screen behind a scrollbar."""
+    from textual.widgets import DataTable
+
+    from tui.screens.job_queue import column_widths
+
+    printer = first(demo_farm, "printing")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await select(pilot, printer)
+        await pilot.press("enter")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=1)
+        rows = table.row_count
+        for width in (80, 200):
+            await pilot.resize_terminal(width, 24)
+            await settle(pilot)
+            assert {key.value: column.width for key, column in table.columns.items()} == column_widths(width)
+            assert table.virtual_size.width <= table.size.width  # every column on screen
+            assert table.row_count == rows and table.cursor_row == 1  # the same jobs, the same one chosen

@@ -386,3 +386,21 @@ async def test_a_key_that_reaches_a_closed_screen_does_nothing(sim_server, demo_
         await pilot.pause()
         assert not await app.run_action("move(1)", default_namespace=queue)
         assert app.is_running and isinstance(app.screen, PrinterGridScreen)
+
+
+@pytest.mark.parametrize("screens", [1, 2])
+async def test_enters_typed_ahead_open_one_screen_each(sim_server, demo_farm, screens):
+    """Enters read at once each opened a job queue of the same printer (three escapes to get
+    back). The first opens the queue; one read with it finds the grid no longer on top."""
+    app = build_app(sim_server, demo_farm)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if screens == 2:
+            await pilot.press("enter")
+            await settle(pilot)
+        for _ in range(3):  # at once, as the driver posts one read's keys
+            app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        stack = [type(screen).__name__ for screen in app.screen_stack[1:]]
+        expected = ["PrinterGridScreen", "JobQueueScreen", "JobDetailScreen"][: screens + 1]
+        assert stack == expected, stack

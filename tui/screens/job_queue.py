@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -71,6 +71,7 @@ class JobQueueScreen(PrinterScreen):
         self.jobs: dict[int, Job] = {}
         self.token: object = None
         self.problem: str | None = None
+        self.widths: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -81,16 +82,33 @@ class JobQueueScreen(PrinterScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        self.widths = column_widths(self.app.size.width)
-        for key, title in (("status", "Status"), ("id", "Job"), ("file", "File"), ("owner", "Owner"),
-                           ("created", "Created")):  # fmt: skip
-            table.add_column(title, width=self.widths[key], key=key)
+        self._add_columns(table, column_widths(self.app.size.width))
         printer = self.app.store.printers.get(self.printer_id)
         self.sub_title = printer.name if printer else str(self.printer_id)
         super().on_mount()
         self.app.show_printers((self.app.sync.visible_printers or set()) | {self.printer_id})
         table.focus()
         self.poll_jobs()
+
+    def _add_columns(self, table: DataTable, widths: dict[str, int]) -> None:
+        self.widths = widths
+        for key, title in (("status", "Status"), ("id", "Job"), ("file", "File"), ("owner", "Owner"),
+                           ("created", "Created")):  # fmt: skip
+            table.add_column(title, width=widths[key], key=key)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The columns follow the terminal: opened at 200 columns and narrowed to 80, Owner and
+        Created were off screen; widened, the file names stayed cut to 80's."""
+        widths = column_widths(self.app.size.width)
+        if not self.widths or widths == self.widths:
+            return
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        self._add_columns(table, widths)
+        self.show_jobs()
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
 
     def reload(self) -> None:
         self.poll_jobs()
@@ -198,5 +216,5 @@ class JobQueueScreen(PrinterScreen):
 
     def action_open_job(self) -> None:
         job = self.selected_job
-        if job is not None:
+        if job is not None and self.app.screen is self:  # not again for an enter read with the first
             self.app.push_screen(JobDetailScreen(job.id, self.printer_id))
