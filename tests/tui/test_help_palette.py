@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets._footer import FooterKey
 
 from tui.screens.help import HelpScreen
@@ -99,3 +100,20 @@ async def test_help_on_the_job_detail_lists_only_what_applies_there(app, demo_fa
         await pilot.pause()
         text = " ".join(str(s.render()) for s in app.screen.query("Static"))
         assert "Quit" in text and "Move the selection" in text and "Scroll" not in text
+
+
+@pytest.mark.parametrize(("keys", "moves"), [((), "↑↓←→ / h j k l"), (("enter",), "↑↓←→ / j k"), (("L",), "↑↓←→")])
+async def test_help_names_the_letters_that_move_on_each_screen(app, demo_farm, keys, moves):
+    """Help said `h j k l` moves the selection on every screen; on the event log `k` picks the kind."""
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = [str(s.render()) for s in app.screen.query("Static")]
+        text = " ".join(rows)
+        assert f"{moves} " in text or any(row.startswith(moves) for row in rows), text[:400]
+        assert not (moves == "↑↓←→" and "h j k l" in text)

@@ -23,7 +23,7 @@ from ..widgets.printer_grid import SELECTED_MARK
 from .base import FarmModal
 
 SELECTION_MOVES = [
-    ("↑↓←→ / h j k l", "Move the selection"),
+    ("↑↓←→", "Move the selection"),  # and the letters this screen binds (`move_letters`)
     ("PgUp / PgDn, Home / End", "Move by a page, to either end"),
 ]
 SCROLL_MOVES = [("↑↓ PgUp / PgDn, Home / End", "Scroll")]
@@ -41,10 +41,24 @@ def movement(screen: Screen) -> list[tuple[str, str]]:
         for binding in bindings
     ]
     if any(action.startswith(SELECTION_ACTIONS) for action in actions):
-        return SELECTION_MOVES
+        letters = move_letters(screen)
+        arrows = f"↑↓←→ / {' '.join(letters)}" if letters else "↑↓←→"
+        return [(arrows, SELECTION_MOVES[0][1]), *SELECTION_MOVES[1:]]
     if any(action.startswith("scroll_") for action in actions):
         return SCROLL_MOVES
     return []
+
+
+def move_letters(screen: Screen) -> list[str]:
+    """The letter keys that move the selection on this screen, from its live bindings: the grid
+    has h j k l, the queue j k, and the event log none (its `k` picks the kind; help said hjkl)."""
+    taken: dict[str, str] = {}
+    for _, bindings_map in screen._binding_chain:  # the focused widget first: the first binding of a key wins
+        for key, bindings in bindings_map.key_to_bindings.items():
+            if len(key) == 1 and key.isalpha() and key not in taken and bindings:
+                taken[key] = bindings[0].action
+    letters = [key for key, action in taken.items() if action.startswith(SELECTION_ACTIONS)]
+    return sorted(letters, key=lambda key: ("hjkl".find(key) % 5, key))
 
 
 def applies(screen: Screen, binding: Binding, node: DOMNode) -> bool:
