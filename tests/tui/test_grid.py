@@ -307,3 +307,21 @@ async def test_the_selected_printer_is_in_view_after_a_filter_and_a_view_toggle(
         card = grid.item_region(grid.cursor)
         top = grid.scroll_offset.y
         assert top <= card.y and card.bottom <= top + grid.size.height, (card, top)
+
+
+async def test_the_table_opens_on_page_one_when_the_selection_is_on_it(app, demo_farm):
+    """With the second printer selected, `v` showed the table scrolled to it: the first was hidden above."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right")
+        await pilot.press("v")
+        await settle(pilot)
+        table = app.screen.query_one(PrinterTable)
+        assert table.cursor == 1 and table.scroll_offset.y == 0
+        await pilot.press("v")
+        await settle(pilot)
+        for _ in range(12):
+            await pilot.press("down")
+        await pilot.press("v")
+        await settle(pilot)
+        assert table.scroll_offset.y > 0 and table._cursor_in_view(table.size.height)  # far down: shown

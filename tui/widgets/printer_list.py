@@ -150,7 +150,8 @@ class PrinterList(ScrollView, can_focus=True):
             # same ~14-23 KB frame again (seconds on a slow link).
             self._sized_for = event.size
             self._settle_virtual_size()
-            self.reveal_cursor()  # a selection made while hidden is scrolled to now (no-op if in view)
+            if not self._cursor_in_view(event.size.height):
+                self.reveal_cursor()  # a selection made while hidden is scrolled to now
             self._announce_visible()
             return
         self._sized_for = event.size
@@ -160,6 +161,18 @@ class PrinterList(ScrollView, can_focus=True):
         self.reveal_cursor()  # a smaller window (200 to 80 columns) keeps the selection in sight
         self.refresh()
         self._announce_visible()
+
+    def _cursor_in_view(self, height: int) -> bool:
+        """Whether the selected item is on screen at this height. Asked on first showing, when
+        Textual would scroll a row already in view to the top (the table opened on Ender3-02 with
+        Ender3-01 hidden above it)."""
+        if not 0 <= self.cursor < len(self.items):
+            return True
+        region = self.item_region(self.cursor)
+        top = self.scroll_offset.y
+        return (
+            top + (self.top_lines if self.cursor >= self.columns else 0) <= region.y and region.bottom <= top + height
+        )
 
     def visible_ids(self) -> set[int]:
         first_row = self.scroll_offset.y // self.ITEM_HEIGHT  # the titles cover the rows above
@@ -303,6 +316,8 @@ class PrinterList(ScrollView, can_focus=True):
     def reveal_cursor(self) -> None:
         """Scroll the selected printer into view (a poll moving it does not; a sort or filter the user asks for does)."""
         new = self.cursor
+        if not self.size.height:  # never laid out (the table before its first showing): its first resize reveals
+            return
         if 0 <= new < len(self.items):
             region = self.item_region(new)
             if self.top_lines and new < self.columns:
