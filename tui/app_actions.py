@@ -93,6 +93,7 @@ class ActionsWiring(App[None]):
 
         question, labels = confirm_words(
             kind, name, job_id, job_status, start_next=start_next,
+            paused=printer.state_kind is PrinterState.PAUSED,
             queued=queue.queued if queue else None,
             next_job=queue.next_job if queue else None, next_file=queue.next_file if queue else "",
         )  # fmt: skip

@@ -74,6 +74,7 @@ def confirm_words(
     job_status: JobStatus | None,
     *,
     start_next: bool = False,
+    paused: bool = False,
     queued: int | None = None,
     next_job: int | None = None,
     next_file: str = "",
@@ -86,7 +87,10 @@ def confirm_words(
     question = (ACTIONS[kind].confirm or "{target}?").format(target=target)
     labels = {"confirm_label": ACTIONS[kind].verb.capitalize(), "no_label": "No"}
     if kind == "cancel":
-        labels = {"confirm_label": "Yes, cancel the job", "no_label": "No, keep printing"}
+        labels = {
+            "confirm_label": "Yes, cancel the job",
+            "no_label": "No, keep it paused" if paused else "No, keep printing",
+        }
         if job_status is JobStatus.QUEUED:  # nothing is printing: nothing to resume either
             question = f"Cancel {target}? It leaves the queue and will not print."
             labels["no_label"] = "No, keep it queued"

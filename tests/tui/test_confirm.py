@@ -158,3 +158,13 @@ def test_the_footer_names_what_the_buttons_name_with_a_third_answer():
         b.id: b.description for bindings in plain_screen._bindings.key_to_bindings.values() for b in bindings if b.show
     }
     assert shown == {"confirm-yes": "Yes", "confirm-no": "No"}
+
+
+async def test_cancelling_a_paused_print_offers_to_keep_it_paused(app, sim_server, demo_farm):
+    """The "No" of a paused printer's cancel said "keep printing": it is not printing."""
+    printer = first_printing(demo_farm)
+    printer.state = "paused"
+    async with app.run_test(size=SIZE) as pilot:
+        await ask_to_cancel(pilot, printer)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert str(app.screen.query_one("#no").label) == "No, keep it paused (n)"

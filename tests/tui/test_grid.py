@@ -325,3 +325,12 @@ async def test_the_table_opens_on_page_one_when_the_selection_is_on_it(app, demo
         await pilot.press("v")
         await settle(pilot)
         assert table.scroll_offset.y > 0 and table._cursor_in_view(table.size.height)  # far down: shown
+
+
+async def test_the_header_shows_the_filter_as_typed(app, demo_farm):
+    """It showed a Python repr: `[(*\\` read `filter: '[(*\\\\'` with its backslash doubled."""
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.screen.filter_text = "[(*\\"
+        await settle(pilot)
+        assert "filter: “[(*\\”" in header_text(app), header_text(app)

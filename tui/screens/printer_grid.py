@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import Input
 
+from ..safe import plain
 from ..store import SORT_ORDER, PrinterView
 from ..view_rows import ViewRows
 from ..widgets.fit_footer import FitFooter
@@ -127,7 +128,7 @@ class PrinterGridScreen(FarmScreen[None]):
         if self.workgroup is not None:
             notes.insert(0, f"workgroup: {app.workgroups.get(self.workgroup, self.workgroup)}")
         if self.filter_text.strip():  # spaces alone filter nothing: no "filter: '   '"
-            notes.insert(0, f"filter: {self.filter_text!r}")
+            notes.insert(0, f"filter: “{plain(self.filter_text.strip())}”")  # as typed, not a Python repr
         narrowed = bool(self.filter_text.strip()) or self.workgroup is not None
         show_farm(
             self.query_one(StatusHeader), app,
