@@ -404,3 +404,22 @@ async def test_enters_typed_ahead_open_one_screen_each(sim_server, demo_farm, sc
         stack = [type(screen).__name__ for screen in app.screen_stack[1:]]
         expected = ["PrinterGridScreen", "JobQueueScreen", "JobDetailScreen"][: screens + 1]
         assert stack == expected, stack
+
+
+async def test_the_footer_says_what_enter_and_escape_do_after_a_refusal(sim_server, demo_farm, files):
+    """After a failed upload the footer still read "⏎ Send" and "esc Close / cancel the upload",
+    where both keys close the dialog."""
+    app = send_app(sim_server, demo_farm, files)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select(pilot, ready(demo_farm)[0])
+        await pick(pilot, "plate.bgcode")
+        assert footer_keys(app.screen)[:1] == ["⏎ Send"], footer_keys(app.screen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert status(app).startswith("Upload failed")
+        keys = footer_keys(app.screen)
+        assert "⏎ Close" in keys and "esc Close" in keys and not any("Send" in key for key in keys), keys
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, SendFileScreen)

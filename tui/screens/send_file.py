@@ -4,6 +4,7 @@ with its progress (escape cancels it), then `print_file` per printer with the ne
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -29,6 +30,15 @@ DEFAULT = "default"
 PROJECT_LABEL = "Project (the file is uploaded into it):"  # above the list it names
 
 
+# What enter and escape are called in the footer, phase by phase (`SendFileScreen._name_keys`).
+FOOTER_WORDS = {
+    "form": {"send-file-send": "Send", "send-file-stop": "Close"},
+    "uploading": {"send-file-stop": "Cancel the upload"},
+    "printing": {},
+    "done": {"send-file-send": "Close", "send-file-stop": "Close"},
+}
+
+
 class SendFileScreen(FarmModal[list[Outcome] | None]):
     """Dismisses with the outcomes per printer, or None when nothing was printed."""
 
@@ -36,7 +46,7 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
     BINDINGS = [
         Binding("enter", "send", "Send", id="send-file-send", priority=True),
         Binding("m", "toggle_mode", "Queue / print now", id="send-file-mode"),
-        Binding("escape", "stop", "Close / cancel the upload", id="send-file-stop", priority=True),
+        Binding("escape", "stop", "Close", id="send-file-stop", priority=True),  # "Cancel the upload" meanwhile
     ]
 
     def __init__(self, path: Path, printer_ids: list[int], names: dict[int, str]) -> None:
@@ -126,6 +136,24 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
             "done": f"{send} or {stop} closes",
         }[self.phase]
         self.query_one("#send-keys", Static).update(Text(keys, style="dim"))
+        self._name_keys()
+
+    def _name_keys(self) -> None:
+        """The footer says what enter and escape do in this phase: after a failed upload it still
+        said "Send" and "cancel the upload" where both close."""
+        words = FOOTER_WORDS[self.phase]
+        key_to_bindings = self._bindings.key_to_bindings
+        changed = False
+        for key, bindings in key_to_bindings.items():
+            named = [
+                replace(binding, description=words[binding.id]) if binding.id in words else binding
+                for binding in bindings
+            ]
+            if named != bindings:
+                key_to_bindings[key] = named
+                changed = True
+        if changed:
+            self.refresh_bindings()
 
     def status_line(self) -> str:
         if self.phase == "form":
