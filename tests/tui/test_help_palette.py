@@ -7,7 +7,7 @@ from textual.widgets._footer import FooterKey
 
 from tui.screens.help import HelpScreen
 
-from .helpers import SIZE, actions, first, select, settle
+from .helpers import SIZE, actions, build_app, first, select, settle
 
 
 async def test_help_and_palette_list_the_actions(app):
@@ -117,3 +117,15 @@ async def test_help_names_the_letters_that_move_on_each_screen(app, demo_farm, k
         text = " ".join(rows)
         assert f"{moves} " in text or any(row.startswith(moves) for row in rows), text[:400]
         assert not (moves == "↑↓←→" and "h j k l" in text)
+
+
+async def test_help_leaves_out_a_letter_a_keymap_gave_to_another_key(sim_server, demo_farm):
+    """A keymap that puts the filter on `j` (a priority key): j opens the filter, so help must not
+    say it moves the selection."""
+    from tui.screens.help import move_letters
+
+    app = build_app(sim_server, demo_farm)
+    app.set_keymap({"filter": "j"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert move_letters(app.screen) == ["h", "k", "l"]

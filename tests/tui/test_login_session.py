@@ -130,3 +130,37 @@ async def test_cloud_down_at_start_then_up(demo_farm):
             app.connect()  # what the retry timer does
             await settle(pilot)
             assert "● live" in header_text(app) and len(app.store.printers) == len(demo_farm.printers)
+
+
+async def test_a_login_that_succeeds_under_the_quit_question_goes_on_to_the_farm(sim_server, demo_farm):
+    """Escape while "Logging in…" asks whether to quit; the login answered meanwhile. Its answer was
+    dropped (only the screen on top may close), and after "n" the login stayed on screen with no farm."""
+    import asyncio
+
+    from api.sim import DEMO_USERNAME
+    from tui.screens.confirm import ConfirmScreen
+
+    app = build_app(sim_server, demo_farm, credentials=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        real_login = app.client.login
+        answer = asyncio.Event()
+
+        async def slow_login(*args, **kwargs):
+            await answer.wait()
+            return await real_login(*args, **kwargs)
+
+        app.client.login = slow_login
+        await pilot.click("#username")
+        await pilot.press(*DEMO_USERNAME, "enter", *DEMO_PASSWORD, "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        answer.set()
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, PrinterGridScreen), app.screen_stack
+        assert len(app.store.printers) == len(demo_farm.printers)

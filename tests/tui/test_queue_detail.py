@@ -102,3 +102,32 @@ async def test_the_queue_fits_its_columns_to_a_resized_terminal(app, sim_server,
             assert {key.value: column.width for key, column in table.columns.items()} == column_widths(width)
             assert table.virtual_size.width <= table.size.width  # every column on screen
             assert table.row_count == rows and table.cursor_row == 1  # the same jobs, the same one chosen
+
+
+async def test_a_resize_before_the_first_read_does_not_say_no_jobs(app, sim_server, demo_farm):
+    """Resized while the queue's first read was on its way, it said "No jobs for this printer."."""
+    import asyncio
+
+    from textual.widgets import Static
+
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await select(pilot, first(demo_farm, "printing"))
+        real_jobs = app.client.get_printer_jobs
+        answer = asyncio.Event()
+
+        async def slow_jobs(*args, **kwargs):
+            await answer.wait()
+            return await real_jobs(*args, **kwargs)
+
+        app.client.get_printer_jobs = slow_jobs
+        await pilot.press("enter")
+        await pilot.pause()
+        queue = app.screen
+        assert isinstance(queue, JobQueueScreen)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert "No jobs" not in str(queue.query_one("#jobs-status", Static).render())
+        answer.set()
+        await settle(pilot)
+        assert queue.query_one("DataTable").row_count == len(demo_farm.jobs_by_printer[queue.printer_id])

@@ -7,7 +7,6 @@ Each screen forwards it to the App's single handler, so a failure anywhere is lo
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import events, on
@@ -50,13 +49,30 @@ class SeenThrough(Screen[ResultType]):
         one (escape, then j: the queue's `j` found no table and the app closed on the error)."""
         return self.is_mounted and self in self.app.screen_stack
 
+    _answer_when_on_top: tuple[ResultType | None] | None = None
+
     def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
         """Only the screen on top closes itself. Textual pops whatever is on top, so a second
         answer (a key typed ahead, a list's own select after the binding's) closed the screen
-        under it: a job queue, then the grid (a blank app), then a crash on the empty stack."""
-        if self.app.screen is not self:
-            return AwaitComplete(asyncio.sleep(0))
+        under it: a job queue, then the grid (a blank app), then a crash on the empty stack. An
+        answer given under another screen (a login that succeeds while the quit question is
+        open) closes this one when it is on top again."""
+        app = self.app
+        if self not in app.screen_stack:  # answered already: a second answer closes nothing
+            return AwaitComplete.nothing()
+        if app.screen is not self:
+            self._answer_when_on_top = (result,)
+            return AwaitComplete.nothing()
         return super().dismiss(result)
+
+    @on(events.ScreenResume)
+    def _answer_now_on_top(self) -> None:
+        if (pending := self._answer_when_on_top) is not None:
+            self._answer_when_on_top = None
+            self.call_next(self._close_with, *pending)
+
+    def _close_with(self, result: ResultType | None) -> None:
+        self.dismiss(result)  # not returned: awaiting a screen's own dismiss from its handler is an error
 
     def _compositor_refresh(self) -> None:
         """What changed here while another screen is on top.

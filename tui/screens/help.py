@@ -53,10 +53,13 @@ def move_letters(screen: Screen) -> list[str]:
     """The letter keys that move the selection on this screen, from its live bindings: the grid
     has h j k l, the queue j k, and the event log none (its `k` picks the kind; help said hjkl)."""
     taken: dict[str, str] = {}
-    for _, bindings_map in screen._binding_chain:  # the focused widget first: the first binding of a key wins
-        for key, bindings in bindings_map.key_to_bindings.items():
-            if len(key) == 1 and key.isalpha() and key not in taken and bindings:
-                taken[key] = bindings[0].action
+    chain = screen._binding_chain  # the focused widget first: the first binding of a key wins...
+    for priority in (True, False):  # ...after the priority bindings (a keymap's `j` for the filter)
+        for _, bindings_map in chain:
+            for key, bindings in bindings_map.key_to_bindings.items():
+                first = next((binding for binding in bindings if binding.priority is priority), None)
+                if len(key) == 1 and key.isalpha() and key not in taken and first is not None:
+                    taken[key] = first.action
     letters = [key for key, action in taken.items() if action.startswith(SELECTION_ACTIONS)]
     return sorted(letters, key=lambda key: ("hjkl".find(key) % 5, key))
 

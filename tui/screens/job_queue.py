@@ -72,6 +72,7 @@ class JobQueueScreen(PrinterScreen):
         self.token: object = None
         self.problem: str | None = None
         self.widths: dict[str, int] = {}
+        self.answered = False  # the first read of the jobs came back (until then the table is empty, not "No jobs")
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -106,7 +107,8 @@ class JobQueueScreen(PrinterScreen):
         row = table.cursor_row
         table.clear(columns=True)
         self._add_columns(table, widths)
-        self.show_jobs()
+        if self.answered:  # before the first read: "No jobs for this printer" would be a guess
+            self.show_jobs()
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
 
@@ -135,6 +137,7 @@ class JobQueueScreen(PrinterScreen):
             self.problem = exc.message
         finally:
             self.schedule(self.poll_jobs)
+        self.answered = True
         self.show_jobs()
 
     def show_jobs(self) -> None:
