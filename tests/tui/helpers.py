@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from api import PrinterOSClient
 from api.sim import DEMO_PASSWORD, DEMO_USERNAME
 from tui.app import Credentials, make_app
@@ -72,3 +74,16 @@ async def act(pilot, sim_server, *keys) -> list[str]:
 
 def header_text(app) -> str:
     return str(app.screen.query_one(StatusHeader).render())
+
+
+def hold_call(client: PrinterOSClient, name: str) -> asyncio.Event:
+    """Make the client's `name` call wait until the returned event is set (a slow cloud, on cue)."""
+    real = getattr(client, name)
+    answer = asyncio.Event()
+
+    async def held(*args, **kwargs):
+        await answer.wait()
+        return await real(*args, **kwargs)
+
+    setattr(client, name, held)
+    return answer

@@ -7,7 +7,7 @@ from tui.screens.login import LoginScreen
 from tui.screens.printer_grid import PrinterGridScreen
 from tui.widgets.printer_grid import PrinterGrid
 
-from .helpers import SIZE, build_app, header_text, settle
+from .helpers import SIZE, build_app, header_text, hold_call, settle
 
 
 async def test_network_down_marks_stale_and_keeps_data(app, sim_server, demo_farm):
@@ -135,8 +135,6 @@ async def test_cloud_down_at_start_then_up(demo_farm):
 async def test_a_login_that_succeeds_under_the_quit_question_goes_on_to_the_farm(sim_server, demo_farm):
     """Escape while "Logging in…" asks whether to quit; the login answered meanwhile. Its answer was
     dropped (only the screen on top may close), and after "n" the login stayed on screen with no farm."""
-    import asyncio
-
     from api.sim import DEMO_USERNAME
     from tui.screens.confirm import ConfirmScreen
 
@@ -144,14 +142,7 @@ async def test_a_login_that_succeeds_under_the_quit_question_goes_on_to_the_farm
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
-        real_login = app.client.login
-        answer = asyncio.Event()
-
-        async def slow_login(*args, **kwargs):
-            await answer.wait()
-            return await real_login(*args, **kwargs)
-
-        app.client.login = slow_login
+        answer = hold_call(app.client, "login")
         await pilot.click("#username")
         await pilot.press(*DEMO_USERNAME, "enter", *DEMO_PASSWORD, "enter")
         await pilot.pause()

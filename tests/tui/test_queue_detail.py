@@ -7,7 +7,7 @@ from tui.screens.job_detail import JobDetailScreen
 from tui.screens.job_queue import JobQueueScreen
 from tui.screens.printer_grid import PrinterGridScreen
 
-from .helpers import SIZE, act, first, select, settle
+from .helpers import SIZE, act, first, hold_call, select, settle
 
 
 async def test_queue_and_detail_screens(app, sim_server, demo_farm):
@@ -106,21 +106,12 @@ async def test_the_queue_fits_its_columns_to_a_resized_terminal(app, sim_server,
 
 async def test_a_resize_before_the_first_read_does_not_say_no_jobs(app, sim_server, demo_farm):
     """Resized while the queue's first read was on its way, it said "No jobs for this printer."."""
-    import asyncio
-
     from textual.widgets import Static
 
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
         await select(pilot, first(demo_farm, "printing"))
-        real_jobs = app.client.get_printer_jobs
-        answer = asyncio.Event()
-
-        async def slow_jobs(*args, **kwargs):
-            await answer.wait()
-            return await real_jobs(*args, **kwargs)
-
-        app.client.get_printer_jobs = slow_jobs
+        answer = hold_call(app.client, "get_printer_jobs")
         await pilot.press("enter")
         await pilot.pause()
         queue = app.screen
