@@ -7,7 +7,8 @@ Each screen forwards it to the App's single handler, so a failure anywhere is lo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events, on
 from textual.await_complete import AwaitComplete
@@ -43,6 +44,29 @@ UNPAINTED_FOCUS: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 class SeenThrough(Screen[ResultType]):
     """A screen that may be seen through the one on top (a modal's dimmed backdrop), or not."""
+
+    def open_over(self, screen: Screen[Any]) -> None:
+        """Open `screen` over this one, unless another is on top already: a second enter read with
+        the first (typed ahead) opened a second queue of the same printer, and so on."""
+        if self.app.screen is self:
+            self.app.push_screen(screen)
+
+    def name_bindings(self, words: dict[str, str], *, show: bool | None = None) -> bool:
+        """Give the bindings with these ids these descriptions (what the footer and help say of
+        them); True if any changed."""
+        key_to_bindings = self._bindings.key_to_bindings
+        changed = False
+        for key, bindings in key_to_bindings.items():
+            named = [
+                replace(binding, description=words[binding.id], show=binding.show if show is None else show)
+                if binding.id in words
+                else binding
+                for binding in bindings
+            ]
+            if named != bindings:
+                key_to_bindings[key] = named
+                changed = True
+        return changed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No action on a screen not composed yet or already closed: a key typed ahead reaches

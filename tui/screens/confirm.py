@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -55,12 +53,8 @@ class ConfirmScreen(FarmModal[bool | str]):
         self.no_label = no_label
         self.third = third
         # The footer names what the buttons name ("Clear only", "Neither", the third answer), not Yes/No.
-        words = {"confirm-yes": self.confirm_label, "confirm-no": no_label, "confirm-third": third or ""}
-        for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                replace(binding, description=word, show=True) if (word := words.get(binding.id or "")) else binding
-                for binding in bindings
-            ]
+        words = {"confirm-yes": self.confirm_label, "confirm-no": no_label}
+        self.name_bindings(words | ({"confirm-third": third} if third else {}), show=True)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="-wide" if self.third else ""):

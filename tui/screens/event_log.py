@@ -249,5 +249,4 @@ class EventLogScreen(FarmScreen[None]):
         if event.printer_id not in self.app.store.printers:
             self.notify(f"{event.printer_name or event.printer_id} is not in the cloud's list now.", severity="warning")
             return
-        if self.app.screen is self:  # not again for an enter read with the first
-            self.app.push_screen(JobQueueScreen(event.printer_id))
+        self.open_over(JobQueueScreen(event.printer_id))

@@ -219,5 +219,5 @@ class JobQueueScreen(PrinterScreen):
 
     def action_open_job(self) -> None:
         job = self.selected_job
-        if job is not None and self.app.screen is self:  # not again for an enter read with the first
-            self.app.push_screen(JobDetailScreen(job.id, self.printer_id))
+        if job is not None:
+            self.open_over(JobDetailScreen(job.id, self.printer_id))

@@ -251,8 +251,7 @@ class PrinterGridScreen(FarmScreen[None]):
 
     @on(PrinterList.Opened)
     def _open(self, event: PrinterList.Opened) -> None:
-        if self.app.screen is self:  # a second enter read with the first: the queue is open already
-            self.app.push_screen(JobQueueScreen(event.printer_id))
+        self.open_over(JobQueueScreen(event.printer_id))
 
     def action_next_attention(self) -> None:
         """To the next printer that needs a person (or has an alert), longest waiting first,

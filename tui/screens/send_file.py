@@ -4,7 +4,6 @@ with its progress (escape cancels it), then `print_file` per printer with the ne
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -141,18 +140,7 @@ class SendFileScreen(FarmModal[list[Outcome] | None]):
     def _name_keys(self) -> None:
         """The footer says what enter and escape do in this phase: after a failed upload it still
         said "Send" and "cancel the upload" where both close."""
-        words = FOOTER_WORDS[self.phase]
-        key_to_bindings = self._bindings.key_to_bindings
-        changed = False
-        for key, bindings in key_to_bindings.items():
-            named = [
-                replace(binding, description=words[binding.id]) if binding.id in words else binding
-                for binding in bindings
-            ]
-            if named != bindings:
-                key_to_bindings[key] = named
-                changed = True
-        if changed:
+        if self.name_bindings(FOOTER_WORDS[self.phase]):
             self.refresh_bindings()
 
     def status_line(self) -> str:

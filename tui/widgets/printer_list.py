@@ -163,16 +163,24 @@ class PrinterList(ScrollView, can_focus=True):
         self._announce_visible()
 
     def _cursor_in_view(self, height: int) -> bool:
-        """Whether the selected item is on screen at this height. Asked on first showing, when
-        Textual would scroll a row already in view to the top (the table opened on Ender3-02 with
-        Ender3-01 hidden above it)."""
-        if not 0 <= self.cursor < len(self.items):
+        """Whether the selected item is on screen at this height, below the titles. Asked on first
+        showing, when Textual would scroll a row already in view to the top (the table opened on
+        Ender3-02 with Ender3-01 hidden above it)."""
+        region = self._cursor_region()
+        if region is None:
             return True
-        region = self.item_region(self.cursor)
         top = self.scroll_offset.y
-        return (
-            top + (self.top_lines if self.cursor >= self.columns else 0) <= region.y and region.bottom <= top + height
-        )
+        return top <= max(0, region.y - self.top_lines) and region.bottom <= top + height
+
+    def _cursor_region(self) -> Region | None:
+        """Where the selected item is, for keeping it in view: the first row's from the top, so
+        the titles above it show too."""
+        if not 0 <= self.cursor < len(self.items):
+            return None
+        region = self.item_region(self.cursor)
+        if self.top_lines and self.cursor < self.columns:
+            region = Region(region.x, 0, region.width, region.bottom)
+        return region
 
     def visible_ids(self) -> set[int]:
         first_row = self.scroll_offset.y // self.ITEM_HEIGHT  # the titles cover the rows above
@@ -315,13 +323,9 @@ class PrinterList(ScrollView, can_focus=True):
 
     def reveal_cursor(self) -> None:
         """Scroll the selected printer into view (a poll moving it does not; a sort or filter the user asks for does)."""
-        new = self.cursor
         if not self.size.height:  # never laid out (the table before its first showing): its first resize reveals
             return
-        if 0 <= new < len(self.items):
-            region = self.item_region(new)
-            if self.top_lines and new < self.columns:
-                region = Region(region.x, 0, region.width, region.bottom)
+        if (region := self._cursor_region()) is not None:
             # The titles cover the top lines of the view: keep the cursor below them.
             self.scroll_to_region(region, animate=False, immediate=True, spacing=Spacing(self.top_lines, 0, 0, 0))
 
