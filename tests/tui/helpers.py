@@ -87,3 +87,13 @@ def hold_call(client: PrinterOSClient, name: str) -> asyncio.Event:
 
     setattr(client, name, held)
     return answer
+
+
+async def open_queue(pilot, printer) -> None:
+    """Select the printer on the grid and open its job queue."""
+    from tui.screens.job_queue import JobQueueScreen
+
+    await select(pilot, printer)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, JobQueueScreen)

@@ -7,7 +7,7 @@ from tui.screens.job_detail import JobDetailScreen
 from tui.screens.job_queue import JobQueueScreen
 from tui.screens.printer_grid import PrinterGridScreen
 
-from .helpers import SIZE, act, first, hold_call, select, settle
+from .helpers import SIZE, act, first, hold_call, open_queue, select, settle
 
 
 async def test_queue_and_detail_screens(app, sim_server, demo_farm):
@@ -90,9 +90,7 @@ async def test_the_queue_fits_its_columns_to_a_resized_terminal(app, sim_server,
     printer = first(demo_farm, "printing")
     async with app.run_test(size=(200, 50)) as pilot:
         await settle(pilot)
-        await select(pilot, printer)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_queue(pilot, printer)
         table = app.screen.query_one(DataTable)
         table.move_cursor(row=1)
         rows = table.row_count

@@ -8,13 +8,12 @@ from api import JobStatus
 from api.sim import DEMO_PASSWORD, DEMO_USERNAME
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.job_detail import JobDetailScreen
-from tui.screens.job_queue import JobQueueScreen
 from tui.screens.login import LoginScreen
 from tui.screens.printer_grid import PrinterGridScreen
 from tui.screens.workgroup_picker import WorkgroupPicker
 
 from ..conftest import login
-from .helpers import SIZE, act, build_app, first, header_text, select, settle
+from .helpers import SIZE, act, build_app, first, header_text, open_queue, select, settle
 
 
 def queued_ids(farm, printer_id):
@@ -28,13 +27,6 @@ def screen_text(app) -> str:
 def row_key(app) -> int:
     table = app.screen.query_one(DataTable)
     return int(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
-
-
-async def open_queue(pilot, printer):
-    await select(pilot, printer)
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, JobQueueScreen)
 
 
 def ready_with_queue(farm):
